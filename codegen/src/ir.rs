@@ -1,0 +1,132 @@
+//! IR: everything `emit` needs and nothing it must decide. Plain data, sorted by `lower`.
+
+use crate::error::Origin;
+use crate::names::Name;
+
+/// The whole generated crate content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// Every generated item, sorted by Rust name.
+    pub items: Vec<Item>,
+}
+
+/// One generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// The Rust type name and the Graph name it came from.
+    pub name: Name,
+    /// Doc lines.
+    pub docs: Docs,
+    /// What kind of Rust item it becomes.
+    pub kind: ItemKind,
+    /// Where the schema declares it, for errors found after lowering.
+    pub origin: Origin,
+}
+
+/// The shape of a generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemKind {
+    /// A struct with one field per property and a map of undeclared ones.
+    Struct(Struct),
+    /// A string enum with a fallback variant.
+    Enum(Enum),
+    /// An enum over the concrete subtypes of a polymorphic type, chosen by `@odata.type`.
+    Union(Union),
+}
+
+/// A struct: declared fields (inherited first) and the additional-properties map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Fields in declared order, root base first.
+    pub fields: Vec<Field>,
+    /// The field that keeps undeclared properties.
+    pub additional: Name,
+    /// The Graph name shown in "expected ..." errors.
+    pub expecting: String,
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field name and the JSON property name.
+    pub name: Name,
+    /// Doc lines.
+    pub docs: Docs,
+    /// The value type inside `Property<...>`.
+    pub ty: Ty,
+    /// Where the schema declares the property.
+    pub origin: Origin,
+}
+
+/// A property value type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// `Edm.String`.
+    String,
+    /// `Edm.Boolean`.
+    Bool,
+    /// `Edm.Int32`.
+    I32,
+    /// `Edm.DateTimeOffset`, kept verbatim with typed access.
+    DateTimeOffset,
+    /// `Edm.Duration`, kept verbatim with typed access.
+    Duration,
+    /// `Edm.Binary`: base64 text.
+    Binary,
+    /// A generated struct, enum or union, by Rust name.
+    Named(String),
+    /// A set of members of a generated flags enum, by the enum's Rust name.
+    Flags(String),
+    /// A JSON array.
+    List(Box<Ty>),
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// Members in declared order.
+    pub variants: Vec<Variant>,
+    /// The variant that keeps any other string.
+    pub fallback: Name,
+}
+
+/// An enum member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust variant name and the member name on the wire.
+    pub name: Name,
+    /// Doc lines.
+    pub docs: Docs,
+    /// Where the schema declares the member.
+    pub origin: Origin,
+}
+
+/// An enum over the concrete types a polymorphic type's payloads may have.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// One variant per concrete type, the base type first when it is concrete, then by name.
+    pub variants: Vec<UnionVariant>,
+    /// The variant chosen when `@odata.type` is absent: the declared type, when it is concrete.
+    pub untagged: Option<String>,
+    /// The variant that keeps an object with an unknown `@odata.type` (or none, for an abstract type) whole.
+    pub fallback: Name,
+    /// The field of every variant's struct that keeps undeclared properties, `@odata.type` among them.
+    pub additional: Name,
+}
+
+/// One concrete type of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust variant name; the wire name is the Graph type name.
+    pub name: Name,
+    /// The Rust name of the struct it holds.
+    pub ty: String,
+    /// The `@odata.type` value that selects it.
+    pub discriminator: String,
+    /// Doc lines.
+    pub docs: Docs,
+}
+
+/// Documentation, one entry per line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Docs(pub Vec<String>);

@@ -1,0 +1,363 @@
+//! LOWER: schema files → IR. Resolves references and inheritance, applies names, writes docs.
+//! Every problem is recorded with its location; lowering goes on so that one run reports them all.
+
+use crate::error::{Errors, Origin};
+use crate::ir::{Docs, Enum, Field, Item, ItemKind, Model, Struct, Ty, Union, UnionVariant, Variant};
+use crate::names;
+use crate::schema::{EnumDef, SchemaFile, TypeDef, TypeKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The `Edm.` primitives the format accepts, without the prefix.
+pub const PRIMITIVES: &[&str] = &["String", "Boolean", "Int32", "DateTimeOffset", "Duration", "Binary"];
+
+/// The enum member that stands for every member added after it.
+const SENTINEL: &str = "unknownFutureValue";
+
+/// Lowers the parsed files to the IR, or reports every problem found.
+pub fn lower(files: &[SchemaFile]) -> Result<Model, Errors> {
+    let mut errors = Errors::default();
+    let decls = declarations(files, &mut errors);
+    let mut items = Vec::new();
+    for (wire, decl) in &decls {
+        match decl {
+            Decl::Type(ty, origin) => lower_type(wire, ty, origin, &decls, &mut items, &mut errors),
+            Decl::Enum(en, origin) => items.push(lower_enum(en, origin, &mut errors)),
+        }
+    }
+    items.sort_by(|a, b| a.name.rust.cmp(&b.name.rust).then_with(|| a.origin.cmp(&b.origin)));
+    errors.finish(Model { items })
+}
+
+/// A declared type or enum and where it is declared.
+enum Decl<'a> {
+    Type(&'a TypeDef, Origin),
+    Enum(&'a EnumDef, Origin),
+}
+
+impl Decl<'_> {
+    fn origin(&self) -> &Origin {
+        match self {
+            Decl::Type(_, origin) | Decl::Enum(_, origin) => origin,
+        }
+    }
+}
+
+/// Every declaration by Graph name; a name declared twice is reported at its second place.
+fn declarations<'a>(files: &'a [SchemaFile], errors: &mut Errors) -> BTreeMap<&'a str, Decl<'a>> {
+    let mut decls: BTreeMap<&str, Decl> = BTreeMap::new();
+    let mut ordered: Vec<(&str, Decl)> = Vec::new();
+    for file in files {
+        let root = Origin { file: file.display_name.clone(), pointer: String::new() };
+        for (index, ty) in file.content.types.iter().enumerate() {
+            ordered.push((&ty.name, Decl::Type(ty, root.join("types").join(index))));
+        }
+        for (index, en) in file.content.enums.iter().enumerate() {
+            ordered.push((&en.name, Decl::Enum(en, root.join("enums").join(index))));
+        }
+    }
+    // Files come in any order; the first place in (file, pointer) order keeps the name.
+    ordered.sort_by(|a, b| a.1.origin().cmp(b.1.origin()));
+    for (name, decl) in ordered {
+        if PRIMITIVES.contains(&name) {
+            errors.push(decl.origin().join("name"), format!("`{name}` is a primitive type and cannot be redeclared"));
+        } else if let Some(first) = decls.get(name) {
+            errors.push(decl.origin().join("name"), format!("`{name}` is already declared at {}", first.origin()));
+        } else {
+            decls.insert(name, decl);
+        }
+    }
+    decls
+}
+
+fn lower_type(
+    wire: &str,
+    ty: &TypeDef,
+    origin: &Origin,
+    decls: &BTreeMap<&str, Decl>,
+    items: &mut Vec<Item>,
+    errors: &mut Errors,
+) {
+    let Some(chain) = base_chain(wire, ty, origin, decls, errors) else { return };
+    let fields = lower_fields(&chain, decls, errors);
+    let subtypes = concrete_subtypes(wire, decls);
+    if ty.polymorphic {
+        if subtypes.is_empty() {
+            errors.push(origin.join("polymorphic"), format!("polymorphic type `{wire}` has no concrete type to choose"));
+        }
+        items.push(union_item(wire, ty, origin, &subtypes));
+    }
+    if !ty.is_abstract {
+        let name = if ty.polymorphic { names::base_struct_name(wire) } else { names::type_name(wire) };
+        let docs = type_docs(ty, ty.polymorphic);
+        let kind = ItemKind::Struct(Struct {
+            fields,
+            additional: names::field_name(names::ADDITIONAL_PROPERTIES),
+            expecting: wire.to_owned(),
+        });
+        items.push(Item { name, docs, kind, origin: origin.clone() });
+    }
+}
+
+/// The type and its bases, root first; `None` (reported) when a base is unknown or a cycle.
+fn base_chain<'a>(
+    wire: &'a str,
+    ty: &'a TypeDef,
+    origin: &Origin,
+    decls: &'a BTreeMap<&str, Decl>,
+    errors: &mut Errors,
+) -> Option<Vec<(&'a TypeDef, Origin)>> {
+    let mut chain = vec![(ty, origin.clone())];
+    let mut seen = vec![wire];
+    let mut current = ty;
+    let mut current_origin = origin.clone();
+    while let Some(base) = &current.base {
+        match decls.get(base.as_str()) {
+            Some(Decl::Type(base_ty, base_origin)) => {
+                if seen.contains(&base.as_str()) {
+                    // Reported by each type on the cycle, not by the types that derive from one.
+                    if base == wire {
+                        seen.push(base);
+                        let path = seen.iter().map(|it| format!("`{it}`")).collect::<Vec<_>>().join(" → ");
+                        errors.push(origin.join("base"), format!("inheritance cycle: {path}"));
+                    }
+                    return None;
+                }
+                seen.push(base);
+                chain.push((base_ty, base_origin.clone()));
+                current = base_ty;
+                current_origin = base_origin.clone();
+            }
+            Some(Decl::Enum(..)) => {
+                errors.push(current_origin.join("base"), format!("base `{base}` is an enum, expected a type"));
+                return None;
+            }
+            None => {
+                // Reported once, for the type that names it.
+                if std::ptr::eq(current, ty) {
+                    errors.push(origin.join("base"), format!("unknown base type `{base}`"));
+                }
+                return None;
+            }
+        }
+    }
+    chain.reverse();
+    Some(chain)
+}
+
+/// The fields of a type: those of its root base first. Reports duplicates and unknown types
+/// only for the type's own properties, so that each problem is reported once.
+fn lower_fields(chain: &[(&TypeDef, Origin)], decls: &BTreeMap<&str, Decl>, errors: &mut Errors) -> Vec<Field> {
+    let own_index = chain.len() - 1;
+    let mut fields: Vec<Field> = Vec::new();
+    let mut declared_by: BTreeMap<&str, &str> = BTreeMap::new();
+    for (level, (ty, origin)) in chain.iter().enumerate() {
+        let report = level == own_index;
+        for (index, property) in ty.properties.iter().enumerate() {
+            let property_origin = origin.join("properties").join(index);
+            if let Some(owner) = declared_by.get(property.name.as_str()) {
+                if report {
+                    let message = if *owner == ty.name {
+                        format!("property `{}` is declared twice", property.name)
+                    } else {
+                        format!("property `{}` is already inherited from `{owner}`", property.name)
+                    };
+                    errors.push(property_origin.join("name"), message);
+                }
+                continue;
+            }
+            declared_by.insert(&property.name, &ty.name);
+            let mut scratch = Errors::default();
+            let sink = if report { &mut *errors } else { &mut scratch };
+            let Some(element) = resolve(&property.type_name, &property_origin.join("type"), decls, sink) else {
+                continue;
+            };
+            let value = if property.collection { Ty::List(Box::new(element)) } else { element };
+            let mut docs = Vec::new();
+            docs.extend(property.description.clone());
+            docs.push(property_summary(property, &ty.name));
+            fields.push(Field {
+                name: names::field_name(&property.name),
+                docs: Docs(docs),
+                ty: value,
+                origin: property_origin,
+            });
+        }
+    }
+    fields
+}
+
+/// The IR type of a property's `type`.
+fn resolve(name: &str, origin: &Origin, decls: &BTreeMap<&str, Decl>, errors: &mut Errors) -> Option<Ty> {
+    let primitive = match name {
+        "String" => Some(Ty::String),
+        "Boolean" => Some(Ty::Bool),
+        "Int32" => Some(Ty::I32),
+        "DateTimeOffset" => Some(Ty::DateTimeOffset),
+        "Duration" => Some(Ty::Duration),
+        "Binary" => Some(Ty::Binary),
+        _ => None,
+    };
+    if primitive.is_some() {
+        return primitive;
+    }
+    match decls.get(name) {
+        Some(Decl::Enum(en, _)) if en.flags => Some(Ty::Flags(names::type_name(name).rust)),
+        Some(Decl::Enum(..)) => Some(Ty::Named(names::type_name(name).rust)),
+        Some(Decl::Type(ty, _)) if ty.is_abstract && !ty.polymorphic => {
+            errors.push(origin, format!("type `{name}` is abstract and not polymorphic, so no value can have it"));
+            None
+        }
+        Some(Decl::Type(..)) => Some(Ty::Named(names::type_name(name).rust)),
+        None => {
+            let primitives = PRIMITIVES.iter().map(|it| format!("`{it}`")).collect::<Vec<_>>().join(", ");
+            errors.push(origin, format!("unknown type `{name}`, expected one of {primitives} or a declared type or enum"));
+            None
+        }
+    }
+}
+
+/// The Graph names of the concrete types that are `wire` or derive from it, sorted.
+fn concrete_subtypes<'a>(wire: &str, decls: &BTreeMap<&'a str, Decl<'a>>) -> Vec<(&'a str, &'a TypeDef)> {
+    let mut found = BTreeMap::new();
+    for (name, decl) in decls {
+        let Decl::Type(ty, _) = decl else { continue };
+        if ty.is_abstract {
+            continue;
+        }
+        let mut current = Some((*name, *ty));
+        let mut steps = 0;
+        while let Some((current_name, current_ty)) = current {
+            if current_name == wire {
+                found.insert(*name, *ty);
+                break;
+            }
+            // Cycles are reported by `base_chain`; this only must not loop.
+            steps += 1;
+            if steps > decls.len() {
+                break;
+            }
+            current = current_ty.base.as_deref().and_then(|base| match decls.get_key_value(base) {
+                Some((key, Decl::Type(base_ty, _))) => Some((*key, *base_ty)),
+                _ => None,
+            });
+        }
+    }
+    found.into_iter().collect()
+}
+
+fn union_item(wire: &str, ty: &TypeDef, origin: &Origin, subtypes: &[(&str, &TypeDef)]) -> Item {
+    let base_first = subtypes.iter().filter(|it| it.0 == wire).chain(subtypes.iter().filter(|it| it.0 != wire));
+    let variants = base_first
+        .map(|(sub, sub_ty)| {
+            let struct_name = if *sub == wire { names::base_struct_name(sub) } else { names::type_name(sub) };
+            UnionVariant {
+                name: names::variant_name(sub),
+                ty: struct_name.rust,
+                discriminator: sub_ty.odata_type.clone(),
+                docs: Docs(vec![format!("`{}`: {}", sub_ty.odata_type, sub_ty.description)]),
+            }
+        })
+        .collect::<Vec<_>>();
+    let untagged = (!ty.is_abstract).then(|| names::variant_name(wire).rust);
+    let mut docs = vec![ty.description.clone(), String::new()];
+    docs.push(format!(
+        "Graph type `{wire}`, polymorphic: the concrete type of each value is chosen by its `@odata.type`."
+    ));
+    docs.push(if ty.is_abstract {
+        format!("An object without `@odata.type` or with one not listed here is kept whole in [`Self::{}`].", names::FALLBACK_VARIANT)
+    } else {
+        format!(
+            "An object without `@odata.type` is read as the declared type, `{wire}`; one with an `@odata.type` not listed here is kept whole in [`Self::{}`].",
+            names::FALLBACK_VARIANT
+        )
+    });
+    let kind = ItemKind::Union(Union {
+        variants,
+        untagged,
+        fallback: names::variant_name(names::FALLBACK_VARIANT),
+        additional: names::field_name(names::ADDITIONAL_PROPERTIES),
+    });
+    Item { name: names::type_name(wire), docs: Docs(docs), kind, origin: origin.clone() }
+}
+
+fn type_docs(ty: &TypeDef, is_base_of_union: bool) -> Docs {
+    let kind = match ty.kind {
+        TypeKind::Entity => "entity",
+        TypeKind::Complex => "complex",
+    };
+    let mut docs = vec![ty.description.clone(), String::new()];
+    let mut facts = format!("Graph {kind} type `{}` (`{}`)", ty.name, ty.odata_type);
+    if let Some(base) = &ty.base {
+        facts.push_str(&format!(", derived from `{base}`"));
+    }
+    facts.push('.');
+    if ty.open {
+        facts.push_str(" An open type: payloads may carry properties it does not declare.");
+    }
+    docs.push(facts);
+    if is_base_of_union {
+        docs.push(format!(
+            "The type itself, as opposed to [`{}`], which also covers its subtypes.",
+            names::type_name(&ty.name).rust
+        ));
+    }
+    docs.push("Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.".to_owned());
+    Docs(docs)
+}
+
+fn property_summary(property: &crate::schema::PropertyDef, owner: &str) -> String {
+    let shape = if property.collection { format!("`{}[]`", property.type_name) } else { format!("`{}`", property.type_name) };
+    let mut line = format!("JSON `{}` of `{owner}`, {shape}", property.name);
+    if property.navigation {
+        line.push_str("; a navigation property, present only under `$expand`");
+    }
+    if !property.nullable {
+        line.push_str("; never `null` according to the metadata");
+    }
+    line.push('.');
+    line
+}
+
+fn lower_enum(en: &EnumDef, origin: &Origin, errors: &mut Errors) -> Item {
+    let sentinel = en.members.iter().position(|it| it.name == SENTINEL);
+    let mut seen = BTreeSet::new();
+    let mut variants = Vec::new();
+    for (index, member) in en.members.iter().enumerate() {
+        let member_origin = origin.join("members").join(index);
+        if !seen.insert(member.name.as_str()) {
+            errors.push(member_origin.join("name"), format!("member `{}` is declared twice", member.name));
+            continue;
+        }
+        let mut docs = Vec::new();
+        docs.push(member.description.clone().unwrap_or_else(|| format!("`{}`.", member.name)));
+        match sentinel {
+            Some(at) if at == index => docs.push(
+                "Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.".to_owned(),
+            ),
+            Some(at) if index > at => docs.push(
+                "Evolvable: the service sends it only to requests with `Prefer: include-unknown-enum-members`, and `unknownFutureValue` otherwise.".to_owned(),
+            ),
+            _ => {}
+        }
+        variants.push(Variant { name: names::variant_name(&member.name), docs: Docs(docs), origin: member_origin });
+    }
+    if en.members.is_empty() {
+        errors.push(origin.join("members"), format!("enum `{}` has no members", en.name));
+    }
+    let mut docs = vec![en.description.clone(), String::new()];
+    docs.push(format!(
+        "Graph enum `{}`. Any other string is kept in [`Self::{}`] and written back unchanged.",
+        en.name,
+        names::FALLBACK_VARIANT
+    ));
+    if en.flags {
+        docs.push("A flags enum: a property of this type holds a set of members, written as comma-separated names; see [`crate::Flags`].".to_owned());
+    }
+    let evolvable: Vec<_> =
+        sentinel.map(|at| en.members[at + 1..].iter().map(|it| format!("`{}`", it.name)).collect()).unwrap_or_default();
+    if !evolvable.is_empty() {
+        docs.push(format!("Evolvable members: {}.", evolvable.join(", ")));
+    }
+    let kind = ItemKind::Enum(Enum { variants, fallback: names::variant_name(names::FALLBACK_VARIANT) });
+    Item { name: names::type_name(&en.name), docs: Docs(docs), kind, origin: origin.clone() }
+}

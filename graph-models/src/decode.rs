@@ -1,0 +1,32 @@
+//! Decoding with the path to the offending field in the error.
+
+use serde::de::DeserializeOwned;
+
+/// A payload that does not fit the model, with the path of the offending value.
+#[derive(Debug, thiserror::Error)]
+#[error("`{path}`: {source}")]
+pub struct DecodeError {
+    /// Where in the payload, e.g. `value[3].mentions[0].id`; `.` for the top level.
+    pub path: String,
+    /// What serde_json found there, with line and column.
+    #[source]
+    pub source: serde_json::Error,
+}
+
+/// Deserialises `bytes`, naming the path to the bad field on failure.
+///
+/// ```
+/// # use graph_models::{decode, ChatMessage, Page};
+/// let err = decode::<Page<ChatMessage>>(br#"{"value": [{"id": "1"}, {"mentions": [{"id": "zero"}]}]}"#).unwrap_err();
+/// assert_eq!(err.path, "value[1].mentions[0].id");
+/// ```
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(into_decode_error)?;
+    deserializer.end().map_err(|source| DecodeError { path: ".".to_owned(), source })?;
+    Ok(value)
+}
+
+fn into_decode_error(err: serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
+    DecodeError { path: err.path().to_string(), source: err.into_inner() }
+}
