@@ -23,7 +23,10 @@ fn check_type_names(model: &Model, errors: &mut Errors) {
         if names::RESERVED_TYPE_NAMES.contains(&item.name.rust.as_str()) {
             errors.push(
                 item.origin.join("name"),
-                format!("Rust name `{}` of `{}` is taken by a hand-written type of graph-models", item.name.rust, item.name.wire),
+                format!(
+                    "Rust name `{}` of `{}` is taken by a hand-written type of graph-models",
+                    item.name.rust, item.name.wire
+                ),
             );
         }
         match first.get(item.name.rust.as_str()) {
@@ -60,7 +63,10 @@ fn check_member_names(item: &Item, errors: &mut Errors) {
         match used.get(name.rust.as_str()) {
             Some(other) => errors.push(
                 origin.join("name"),
-                format!("{what} `{}` of `{}` becomes Rust name `{}`, already used by {other}", name.wire, item.name.wire, name.rust),
+                format!(
+                    "{what} `{}` of `{}` becomes Rust name `{}`, already used by {other}",
+                    name.wire, item.name.wire, name.rust
+                ),
             ),
             None => {
                 used.insert(&name.rust, &name.wire);
@@ -82,7 +88,10 @@ fn check_recursion(model: &Model, errors: &mut Errors) {
                 let shown = cycle.iter().map(|it| format!("`{it}`")).collect::<Vec<_>>().join(" → ");
                 errors.push(
                     &item.origin,
-                    format!("type `{}` contains itself ({shown}); make a property on the way a collection", item.name.wire),
+                    format!(
+                        "type `{}` contains itself ({shown}); make a property on the way a collection",
+                        item.name.wire
+                    ),
                 );
             }
         }

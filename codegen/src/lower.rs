@@ -82,7 +82,8 @@ fn lower_type(
     let subtypes = concrete_subtypes(wire, decls);
     if ty.polymorphic {
         if subtypes.is_empty() {
-            errors.push(origin.join("polymorphic"), format!("polymorphic type `{wire}` has no concrete type to choose"));
+            errors
+                .push(origin.join("polymorphic"), format!("polymorphic type `{wire}` has no concrete type to choose"));
         }
         items.push(union_item(wire, ty, origin, &subtypes));
     }
@@ -210,7 +211,10 @@ fn resolve(name: &str, origin: &Origin, decls: &BTreeMap<&str, Decl>, errors: &m
         Some(Decl::Type(..)) => Some(Ty::Named(names::type_name(name).rust)),
         None => {
             let primitives = PRIMITIVES.iter().map(|it| format!("`{it}`")).collect::<Vec<_>>().join(", ");
-            errors.push(origin, format!("unknown type `{name}`, expected one of {primitives} or a declared type or enum"));
+            errors.push(
+                origin,
+                format!("unknown type `{name}`, expected one of {primitives} or a declared type or enum"),
+            );
             None
         }
     }
@@ -306,7 +310,8 @@ fn type_docs(ty: &TypeDef, is_base_of_union: bool) -> Docs {
 }
 
 fn property_summary(property: &crate::schema::PropertyDef, owner: &str) -> String {
-    let shape = if property.collection { format!("`{}[]`", property.type_name) } else { format!("`{}`", property.type_name) };
+    let shape =
+        if property.collection { format!("`{}[]`", property.type_name) } else { format!("`{}`", property.type_name) };
     let mut line = format!("JSON `{}` of `{owner}`, {shape}", property.name);
     if property.navigation {
         line.push_str("; a navigation property, present only under `$expand`");

@@ -68,8 +68,8 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "extern"];
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "false", "fn", "for", "if", "impl",
     "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait", "true",
-    "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
-    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 #[cfg(test)]
@@ -85,7 +85,17 @@ mod tests {
                 .collect();
         assert_eq!(
             fields,
-            ["r#type", "self_", "odata_type", "_2fa", "urls", "created_date_time", "call_transcript_i_cal_uid", "_", "trae"]
+            [
+                "r#type",
+                "self_",
+                "odata_type",
+                "_2fa",
+                "urls",
+                "created_date_time",
+                "call_transcript_i_cal_uid",
+                "_",
+                "trae"
+            ]
         );
         let types: Vec<_> = ["chatMessage", "Self", "microsoft.graph.callRecords.userIdentity", "oneOnOne"]
             .iter()
