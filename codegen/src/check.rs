@@ -46,14 +46,14 @@ fn check_type_names(model: &Model, errors: &mut Errors) {
 
 /// Fields or variants of one item that map to one Rust name, or to the generator's own.
 fn check_member_names(item: &Item, errors: &mut Errors) {
-    let mut used: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut used: BTreeMap<&str, String> = BTreeMap::new();
     let members: Vec<(&crate::names::Name, &crate::error::Origin, &str)> = match &item.kind {
         ItemKind::Struct(strukt) => {
-            used.insert(&strukt.additional.rust, "the additional properties");
+            used.insert(&strukt.additional.rust, "the additional properties".to_owned());
             strukt.fields.iter().map(|it| (&it.name, &it.origin, "property")).collect()
         }
         ItemKind::Enum(en) => {
-            used.insert(&en.fallback.rust, "the fallback for unknown values");
+            used.insert(&en.fallback.rust, "the fallback for unknown values".to_owned());
             en.variants.iter().map(|it| (&it.name, &it.origin, "member")).collect()
         }
         // Variant names come from type names, which `check_type_names` keeps unique.
@@ -69,7 +69,7 @@ fn check_member_names(item: &Item, errors: &mut Errors) {
                 ),
             ),
             None => {
-                used.insert(&name.rust, &name.wire);
+                used.insert(&name.rust, format!("`{}`", name.wire));
             }
         }
     }
@@ -85,7 +85,8 @@ fn check_recursion(model: &Model, errors: &mut Errors) {
         if let Some(cycle) = find_cycle(item, &by_name, &mut path, &mut visited) {
             let members: BTreeSet<_> = cycle.iter().copied().collect();
             if reported.insert(members) {
-                let shown = cycle.iter().map(|it| format!("`{it}`")).collect::<Vec<_>>().join(" → ");
+                let wire = |rust: &str| by_name.get(rust).map_or(rust.to_owned(), |it| it.name.wire.clone());
+                let shown = cycle.iter().map(|it| format!("`{}`", wire(it))).collect::<Vec<_>>().join(" → ");
                 errors.push(
                     &item.origin,
                     format!(

@@ -90,7 +90,7 @@ mod tests {
                 "self_",
                 "odata_type",
                 "_2fa",
-                "urls",
+                "ur_ls",
                 "created_date_time",
                 "call_transcript_i_cal_uid",
                 "_",

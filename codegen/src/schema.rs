@@ -131,7 +131,7 @@ pub fn load(dir: &Path) -> Result<Vec<SchemaFile>, Errors> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
-            errors.push(dir.display(), format!("cannot read the schema folder: {err}"));
+            errors.push(&dir_name, format!("cannot read the schema folder: {err}"));
             return Err(errors);
         }
     };
@@ -142,7 +142,7 @@ pub fn load(dir: &Path) -> Result<Vec<SchemaFile>, Errors> {
         .collect();
     paths.sort();
     if paths.is_empty() {
-        errors.push(dir.display(), "no `*.json` schema files in the schema folder");
+        errors.push(&dir_name, "no `*.json` schema files in the schema folder");
     }
     let mut files = Vec::new();
     for path in paths {

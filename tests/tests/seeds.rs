@@ -1,0 +1,107 @@
+//! Every response example of the seed documentation pages deserialises into the right type and
+//! serialises back to an equal JSON value.
+
+use graph_models::{Chat, ChatMessage, ChatMessageType, EventMessageDetail, Identity, Page};
+use graph_tests::{response_examples, seed_fixtures, SEED_PAGES};
+use serde_json::Value;
+use std::path::Path;
+
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(name: &str, text: &str) -> T {
+    let model: T = graph_models::decode(text.as_bytes()).unwrap_or_else(|err| panic!("{name}: {err}"));
+    let expected: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(serde_json::to_value(&model).unwrap(), expected, "{name} does not round-trip");
+    model
+}
+
+#[test]
+fn every_seed_example_round_trips_as_its_type() {
+    let fixtures = seed_fixtures();
+    assert_eq!(fixtures.len(), 15, "one fixture per response example");
+    for (name, text) in &fixtures {
+        if name.starts_with("list-chats") {
+            let page: Page<Chat> = round_trip(name, text);
+            assert!(!page.value.is_empty(), "{name}");
+            assert!(page.value.iter().all(|chat| chat.chat_type.is_value()), "{name}");
+        } else if name.starts_with("get-chat") {
+            let chat: Chat = round_trip(name, text);
+            assert!(chat.id.is_value() && chat.chat_type.is_value(), "{name}");
+        } else {
+            let page: Page<ChatMessage> = round_trip(name, text);
+            assert!(!page.value.is_empty(), "{name}");
+            for message in &page.value {
+                // A system event's detail is always a known concrete type in these examples.
+                if let Some(detail) = message.event_detail.get() {
+                    assert!(!matches!(detail, EventMessageDetail::Other(_)), "{name}: {detail:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn fixtures_are_the_examples_of_the_seed_pages() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seeds");
+    let Ok(entries) = std::fs::read_dir(&seeds) else {
+        eprintln!("{} is not here; the fixtures are checked against it where it is", seeds.display());
+        return;
+    };
+    let fixtures = seed_fixtures();
+    let mut pages: Vec<_> = entries.map(|it| it.unwrap().path()).collect();
+    pages.sort();
+    let mut compared = 0;
+    for page in pages {
+        let file = page.file_name().unwrap().to_string_lossy().into_owned();
+        let (_, prefix) = SEED_PAGES.iter().find(|(seed, _)| file.starts_with(seed)).expect("a known seed page");
+        let text = std::fs::read_to_string(&page).unwrap();
+        for (index, example) in response_examples(&text).into_iter().enumerate() {
+            let name = format!("{prefix}-{}", index + 1);
+            let (_, fixture) = fixtures.iter().find(|(it, _)| *it == name).unwrap_or_else(|| panic!("no fixture {name}"));
+            assert_eq!(fixture.trim_end(), example, "{name} differs from its seed page");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, fixtures.len());
+}
+
+#[test]
+fn the_malformed_documentation_timestamp_is_kept_and_reported() {
+    let (_, text) = seed_fixtures().into_iter().find(|(name, _)| name == "list-chat-messages-1").unwrap();
+    let page: Page<ChatMessage> = round_trip("list-chat-messages-1", &text);
+    let odd: Vec<_> = page
+        .value
+        .iter()
+        .filter_map(|it| it.created_date_time.get())
+        .filter(|it| it.as_str() == "2021-03-1706:47:05.123Z")
+        .collect();
+    assert_eq!(odd.len(), 1);
+    assert!(odd[0].to_timestamp().is_err());
+}
+
+#[test]
+fn system_events_arrive_as_unknown_future_value_or_system_event_message() {
+    let mut seen = Vec::new();
+    for (name, text) in seed_fixtures().iter().filter(|(name, _)| name.contains("messages")) {
+        let page: Page<ChatMessage> = round_trip(name, text);
+        for message in page.value.iter().filter(|it| it.event_detail.is_value()) {
+            seen.push(message.message_type.get().cloned().unwrap());
+            assert!(message.from.is_null(), "{name}: a system event has `from: null`");
+        }
+    }
+    assert!(seen.contains(&ChatMessageType::UnknownFutureValue));
+    assert!(seen.iter().all(|it| matches!(it, ChatMessageType::UnknownFutureValue | ChatMessageType::SystemEventMessage)));
+}
+
+#[test]
+fn identities_without_odata_type_are_read_as_the_declared_type() {
+    let (_, text) = seed_fixtures().into_iter().find(|(name, _)| name == "list-chat-messages-1").unwrap();
+    let page: Page<ChatMessage> = round_trip("list-chat-messages-1", &text);
+    let senders: Vec<_> = page.value.iter().filter_map(|it| it.from.get()).filter_map(|it| it.user.get()).collect();
+    assert!(!senders.is_empty());
+    for sender in senders {
+        match sender {
+            Identity::Identity(base) => assert!(base.display_name.is_value()),
+            Identity::TeamworkUserIdentity(user) => assert!(user.display_name.is_value()),
+            other => panic!("unexpected sender {other:?}"),
+        }
+    }
+}
