@@ -82,10 +82,11 @@ fn emit_struct(ident: &Ident, docs: TokenStream, strukt: &Struct) -> TokenStream
 }
 
 fn emit_field(field: &Field) -> TokenStream {
-    let Field { name, docs, ty, origin: _ } = field;
+    let Field { name, docs, ty, boxed, origin: _ } = field;
     let ident = ident(&name.rust);
     let docs = emit_docs(docs);
     let ty = emit_ty(ty);
+    let ty = if *boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
     quote! {
         #docs
         pub #ident: crate::Property<#ty>,
@@ -259,13 +260,14 @@ fn emit_union(ident: &Ident, docs: TokenStream, union: &Union) -> TokenStream {
 }
 
 fn emit_union_variant(variant: &UnionVariant) -> TokenStream {
-    let UnionVariant { name, ty, discriminator: _, docs } = variant;
+    let UnionVariant { name, ty, boxed, discriminator: _, docs } = variant;
     let ident = ident(&name.rust);
     let ty = self::ident(ty);
+    let ty = if *boxed { quote!(::std::boxed::Box<crate::#ty>) } else { quote!(crate::#ty) };
     let docs = emit_docs(docs);
     quote! {
         #docs
-        #ident(crate::#ty),
+        #ident(#ty),
     }
 }
 

@@ -54,6 +54,8 @@ pub struct Field {
     pub docs: Docs,
     /// The value type inside `Property<...>`.
     pub ty: Ty,
+    /// Held in a `Box`: a large struct that is often `null` would otherwise make every holder large.
+    pub boxed: bool,
     /// Where the schema declares the property.
     pub origin: Origin,
 }
@@ -121,6 +123,8 @@ pub struct UnionVariant {
     pub name: Name,
     /// The Rust name of the struct it holds.
     pub ty: String,
+    /// Held in a `Box`: a large variant would make the enum, and every struct holding one, large.
+    pub boxed: bool,
     /// The `@odata.type` value that selects it.
     pub discriminator: String,
     /// Doc lines.

@@ -10,6 +10,13 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The `Edm.` primitives the format accepts, without the prefix.
 pub const PRIMITIVES: &[&str] = &["String", "Boolean", "Int32", "DateTimeOffset", "Duration", "Binary"];
 
+/// A struct whose estimated inline size exceeds this many bytes is boxed, whether it is the value
+/// of a single-valued property or a variant of a polymorphic enum. Large structs (a policy violation, a
+/// message preview, most event details) are mostly `null` or absent; inline they would make every
+/// message hundreds of bytes larger to move and store. Small ones (a body, an identity) stay inline
+/// and cost no extra allocation.
+const BOX_ABOVE_BYTES: usize = 128;
+
 /// The enum member that stands for every member added after it.
 const SENTINEL: &str = "unknownFutureValue";
 
@@ -85,7 +92,7 @@ fn lower_type(
             errors
                 .push(origin.join("polymorphic"), format!("polymorphic type `{wire}` has no concrete type to choose"));
         }
-        items.push(union_item(wire, ty, origin, &subtypes));
+        items.push(union_item(wire, ty, origin, &subtypes, decls));
     }
     if !ty.is_abstract {
         let name = if ty.polymorphic { names::base_struct_name(wire) } else { names::type_name(wire) };
@@ -172,6 +179,7 @@ fn lower_fields(chain: &[(&TypeDef, Origin)], decls: &BTreeMap<&str, Decl>, erro
             let Some(element) = resolve(&property.type_name, &property_origin.join("type"), decls, sink) else {
                 continue;
             };
+            let boxed = !property.collection && is_boxed(&property.type_name, decls, 0);
             let value = if property.collection { Ty::List(Box::new(element)) } else { element };
             let mut docs = Vec::new();
             docs.extend(property.description.clone());
@@ -180,6 +188,7 @@ fn lower_fields(chain: &[(&TypeDef, Origin)], decls: &BTreeMap<&str, Decl>, erro
                 name: names::field_name(&property.name),
                 docs: Docs(docs),
                 ty: value,
+                boxed,
                 origin: property_origin,
             });
         }
@@ -220,6 +229,61 @@ fn resolve(name: &str, origin: &Origin, decls: &BTreeMap<&str, Decl>, errors: &m
     }
 }
 
+/// An estimate of the bytes a value of type `name` takes inline: 24 for a string, list, enum or
+/// map, 8 for a box, the sum of the fields for a struct and the largest variant for a union. Only
+/// its comparison with [`BOX_ABOVE_BYTES`] matters, so it need not match the compiler's layout.
+fn inline_size(name: &str, decls: &BTreeMap<&str, Decl>, depth: usize) -> usize {
+    const WORD: usize = 8;
+    const STRING: usize = 24;
+    let Some(Decl::Type(ty, _)) = decls.get(name) else {
+        return if matches!(name, "Boolean" | "Int32") { WORD } else { STRING };
+    };
+    // Cycles are reported by `base_chain` and `check`; here they only must not recurse forever.
+    if depth > decls.len() {
+        return WORD;
+    }
+    let boxed_or = |size: usize| if size > BOX_ABOVE_BYTES { WORD } else { size };
+    if ty.polymorphic {
+        let largest = concrete_subtypes(name, decls)
+            .iter()
+            .map(|(sub, _)| boxed_or(struct_size(sub, decls, depth + 1)))
+            .max()
+            .unwrap_or(0);
+        return WORD + largest.max(STRING);
+    }
+    struct_size(name, decls, depth + 1)
+}
+
+/// Whether a single-valued property of type `name` is boxed: a struct above the size limit. A
+/// union never is: its large variants are boxed instead, which bounds its size.
+fn is_boxed(name: &str, decls: &BTreeMap<&str, Decl>, depth: usize) -> bool {
+    matches!(decls.get(name), Some(Decl::Type(ty, _)) if !ty.polymorphic)
+        && inline_size(name, decls, depth) > BOX_ABOVE_BYTES
+}
+
+/// The estimated inline size of the struct generated for type `name`: its fields and its map.
+fn struct_size(name: &str, decls: &BTreeMap<&str, Decl>, depth: usize) -> usize {
+    let mut size = 24;
+    let mut current = name;
+    for _ in 0..decls.len() {
+        let Some(Decl::Type(ty, _)) = decls.get(current) else { break };
+        for property in &ty.properties {
+            size += if property.collection {
+                24
+            } else if is_boxed(&property.type_name, decls, depth) {
+                8
+            } else {
+                inline_size(&property.type_name, decls, depth)
+            };
+        }
+        match &ty.base {
+            Some(base) => current = base,
+            None => break,
+        }
+    }
+    size
+}
+
 /// The Graph names of the concrete types that are `wire` or derive from it, sorted.
 fn concrete_subtypes<'a>(wire: &str, decls: &BTreeMap<&'a str, Decl<'a>>) -> Vec<(&'a str, &'a TypeDef)> {
     let mut found = BTreeMap::new();
@@ -249,7 +313,13 @@ fn concrete_subtypes<'a>(wire: &str, decls: &BTreeMap<&'a str, Decl<'a>>) -> Vec
     found.into_iter().collect()
 }
 
-fn union_item(wire: &str, ty: &TypeDef, origin: &Origin, subtypes: &[(&str, &TypeDef)]) -> Item {
+fn union_item(
+    wire: &str,
+    ty: &TypeDef,
+    origin: &Origin,
+    subtypes: &[(&str, &TypeDef)],
+    decls: &BTreeMap<&str, Decl>,
+) -> Item {
     let base_first = subtypes.iter().filter(|it| it.0 == wire).chain(subtypes.iter().filter(|it| it.0 != wire));
     let variants = base_first
         .map(|(sub, sub_ty)| {
@@ -257,6 +327,7 @@ fn union_item(wire: &str, ty: &TypeDef, origin: &Origin, subtypes: &[(&str, &Typ
             UnionVariant {
                 name: names::variant_name(sub),
                 ty: struct_name.rust,
+                boxed: struct_size(sub, decls, 0) > BOX_ABOVE_BYTES,
                 discriminator: sub_ty.odata_type.clone(),
                 docs: Docs(vec![format!("`{}`: {}", sub_ty.odata_type, sub_ty.description)]),
             }

@@ -1478,7 +1478,9 @@ pub struct Chat {
     /// JSON `migrationMode` of `chat`, `migrationMode`.
     pub migration_mode: crate::Property<crate::MigrationMode>,
     /// JSON `onlineMeetingInfo` of `chat`, `teamworkOnlineMeetingInfo`.
-    pub online_meeting_info: crate::Property<crate::TeamworkOnlineMeetingInfo>,
+    pub online_meeting_info: crate::Property<
+        ::std::boxed::Box<crate::TeamworkOnlineMeetingInfo>,
+    >,
     /// JSON `originalCreatedDateTime` of `chat`, `DateTimeOffset`.
     pub original_created_date_time: crate::Property<crate::DateTimeOffset>,
     /// JSON `tenantId` of `chat`, `String`.
@@ -1494,7 +1496,7 @@ pub struct Chat {
     pub installed_apps: crate::Property<::std::vec::Vec<crate::TeamsAppInstallation>>,
     /// Preview of the last message; present only with `$expand=lastMessagePreview`.
     /// JSON `lastMessagePreview` of `chat`, `chatMessageInfo`; a navigation property, present only under `$expand`.
-    pub last_message_preview: crate::Property<crate::ChatMessageInfo>,
+    pub last_message_preview: crate::Property<::std::boxed::Box<crate::ChatMessageInfo>>,
     /// The chat members; present only with `$expand=members`.
     /// JSON `members` of `chat`, `conversationMember[]`; a navigation property, present only under `$expand`.
     pub members: crate::Property<::std::vec::Vec<crate::ConversationMember>>,
@@ -1646,7 +1648,7 @@ pub struct ChatMessage {
     pub event_detail: crate::Property<crate::EventMessageDetail>,
     /// The sender; `null` for system event messages.
     /// JSON `from` of `chatMessage`, `chatMessageFromIdentitySet`.
-    pub from: crate::Property<crate::ChatMessageFromIdentitySet>,
+    pub from: crate::Property<::std::boxed::Box<crate::ChatMessageFromIdentitySet>>,
     /// JSON `importance` of `chatMessage`, `chatMessageImportance`; never `null` according to the metadata.
     pub importance: crate::Property<crate::ChatMessageImportance>,
     /// JSON `lastEditedDateTime` of `chatMessage`, `DateTimeOffset`.
@@ -1663,7 +1665,9 @@ pub struct ChatMessage {
     /// JSON `messageType` of `chatMessage`, `chatMessageType`; never `null` according to the metadata.
     pub message_type: crate::Property<crate::ChatMessageType>,
     /// JSON `policyViolation` of `chatMessage`, `chatMessagePolicyViolation`.
-    pub policy_violation: crate::Property<crate::ChatMessagePolicyViolation>,
+    pub policy_violation: crate::Property<
+        ::std::boxed::Box<crate::ChatMessagePolicyViolation>,
+    >,
     /// JSON `reactions` of `chatMessage`, `chatMessageReaction[]`.
     pub reactions: crate::Property<::std::vec::Vec<crate::ChatMessageReaction>>,
     /// JSON `replyToId` of `chatMessage`, `String`.
@@ -2303,7 +2307,7 @@ pub struct ChatMessageInfo {
     /// JSON `eventDetail` of `chatMessageInfo`, `eventMessageDetail`.
     pub event_detail: crate::Property<crate::EventMessageDetail>,
     /// JSON `from` of `chatMessageInfo`, `chatMessageFromIdentitySet`.
-    pub from: crate::Property<crate::ChatMessageFromIdentitySet>,
+    pub from: crate::Property<::std::boxed::Box<crate::ChatMessageFromIdentitySet>>,
     /// JSON `isDeleted` of `chatMessageInfo`, `Boolean`.
     pub is_deleted: crate::Property<bool>,
     /// JSON `messageType` of `chatMessageInfo`, `chatMessageType`; never `null` according to the metadata.
@@ -2394,7 +2398,9 @@ pub struct ChatMessageMention {
     /// JSON `id` of `chatMessageMention`, `Int32`.
     pub id: crate::Property<i32>,
     /// JSON `mentioned` of `chatMessageMention`, `chatMessageMentionedIdentitySet`.
-    pub mentioned: crate::Property<crate::ChatMessageMentionedIdentitySet>,
+    pub mentioned: crate::Property<
+        ::std::boxed::Box<crate::ChatMessageMentionedIdentitySet>,
+    >,
     /// JSON `mentionText` of `chatMessageMention`, `String`.
     pub mention_text: crate::Property<::std::string::String>,
     /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
@@ -2975,7 +2981,7 @@ pub struct ChatMessageReaction {
     /// JSON `reactionType` of `chatMessageReaction`, `String`; never `null` according to the metadata.
     pub reaction_type: crate::Property<::std::string::String>,
     /// JSON `user` of `chatMessageReaction`, `chatMessageReactionIdentitySet`; never `null` according to the metadata.
-    pub user: crate::Property<crate::ChatMessageReactionIdentitySet>,
+    pub user: crate::Property<::std::boxed::Box<crate::ChatMessageReactionIdentitySet>>,
     /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
     /// properties, ...), kept verbatim and written back.
     pub additional_properties: crate::AdditionalProperties,
@@ -3451,25 +3457,27 @@ impl<'de> ::serde::Deserialize<'de> for ChatViewpoint {
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 pub enum ConversationMember {
     /// `#microsoft.graph.aadUserConversationMember`: A chat member with a Microsoft Entra ID (work or school) account.
-    AadUserConversationMember(crate::AadUserConversationMember),
+    AadUserConversationMember(::std::boxed::Box<crate::AadUserConversationMember>),
     /// `#microsoft.graph.anonymousGuestConversationMember`: A chat member who joined a meeting as an anonymous guest.
-    AnonymousGuestConversationMember(crate::AnonymousGuestConversationMember),
+    AnonymousGuestConversationMember(
+        ::std::boxed::Box<crate::AnonymousGuestConversationMember>,
+    ),
     /// `#microsoft.graph.azureCommunicationServicesUserConversationMember`: A chat member who is an Azure Communication Services user.
     AzureCommunicationServicesUserConversationMember(
-        crate::AzureCommunicationServicesUserConversationMember,
+        ::std::boxed::Box<crate::AzureCommunicationServicesUserConversationMember>,
     ),
     /// `#microsoft.graph.microsoftAccountUserConversationMember`: A chat member with a personal Microsoft account.
     MicrosoftAccountUserConversationMember(
-        crate::MicrosoftAccountUserConversationMember,
+        ::std::boxed::Box<crate::MicrosoftAccountUserConversationMember>,
     ),
     /// `#microsoft.graph.phoneUserConversationMember`: A chat member who joined by phone.
-    PhoneUserConversationMember(crate::PhoneUserConversationMember),
+    PhoneUserConversationMember(::std::boxed::Box<crate::PhoneUserConversationMember>),
     /// `#microsoft.graph.skypeForBusinessUserConversationMember`: A chat member with a Skype for Business account.
     SkypeForBusinessUserConversationMember(
-        crate::SkypeForBusinessUserConversationMember,
+        ::std::boxed::Box<crate::SkypeForBusinessUserConversationMember>,
     ),
     /// `#microsoft.graph.skypeUserConversationMember`: A chat member with a Skype (consumer) account.
-    SkypeUserConversationMember(crate::SkypeUserConversationMember),
+    SkypeUserConversationMember(::std::boxed::Box<crate::SkypeUserConversationMember>),
     /// An object of a type this schema does not know, kept whole and written back unchanged.
     Other(crate::AdditionalProperties),
 }
@@ -3769,9 +3777,11 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryObject {
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 pub enum EventMessageDetail {
     /// `#microsoft.graph.callEndedEventMessageDetail`: System event: a call or meeting ended.
-    CallEndedEventMessageDetail(crate::CallEndedEventMessageDetail),
+    CallEndedEventMessageDetail(::std::boxed::Box<crate::CallEndedEventMessageDetail>),
     /// `#microsoft.graph.callRecordingEventMessageDetail`: System event: a call recording became available or changed status.
-    CallRecordingEventMessageDetail(crate::CallRecordingEventMessageDetail),
+    CallRecordingEventMessageDetail(
+        ::std::boxed::Box<crate::CallRecordingEventMessageDetail>,
+    ),
     /// `#microsoft.graph.callStartedEventMessageDetail`: System event: a call or meeting started.
     CallStartedEventMessageDetail(crate::CallStartedEventMessageDetail),
     /// `#microsoft.graph.callTranscriptEventMessageDetail`: System event: a call transcript became available.
@@ -3798,7 +3808,7 @@ pub enum EventMessageDetail {
     ChatRenamedEventMessageDetail(crate::ChatRenamedEventMessageDetail),
     /// `#microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail`: System event: a member's role in the conversation changed.
     ConversationMemberRoleUpdatedEventMessageDetail(
-        crate::ConversationMemberRoleUpdatedEventMessageDetail,
+        ::std::boxed::Box<crate::ConversationMemberRoleUpdatedEventMessageDetail>,
     ),
     /// `#microsoft.graph.meetingPolicyUpdatedEventMessageDetail`: System event: the meeting chat policy changed.
     MeetingPolicyUpdatedEventMessageDetail(
@@ -4401,13 +4411,17 @@ impl<'de> ::serde::Deserialize<'de> for IdentityBase {
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 pub enum IdentitySet {
     /// `#microsoft.graph.identitySet`: A set of identities (user, application, device) that together describe an actor.
-    IdentitySet(crate::IdentitySetBase),
+    IdentitySet(::std::boxed::Box<crate::IdentitySetBase>),
     /// `#microsoft.graph.chatMessageFromIdentitySet`: Who sent a chat message: a user, an application or a device.
-    ChatMessageFromIdentitySet(crate::ChatMessageFromIdentitySet),
+    ChatMessageFromIdentitySet(::std::boxed::Box<crate::ChatMessageFromIdentitySet>),
     /// `#microsoft.graph.chatMessageMentionedIdentitySet`: What a mention refers to: a user, an application or a conversation.
-    ChatMessageMentionedIdentitySet(crate::ChatMessageMentionedIdentitySet),
+    ChatMessageMentionedIdentitySet(
+        ::std::boxed::Box<crate::ChatMessageMentionedIdentitySet>,
+    ),
     /// `#microsoft.graph.chatMessageReactionIdentitySet`: Who left a reaction.
-    ChatMessageReactionIdentitySet(crate::ChatMessageReactionIdentitySet),
+    ChatMessageReactionIdentitySet(
+        ::std::boxed::Box<crate::ChatMessageReactionIdentitySet>,
+    ),
     /// An object of a type this schema does not know, kept whole and written back unchanged.
     Other(crate::AdditionalProperties),
 }
@@ -5470,7 +5484,7 @@ pub struct PinnedChatMessageInfo {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
     /// JSON `message` of `pinnedChatMessageInfo`, `chatMessage`; a navigation property, present only under `$expand`.
-    pub message: crate::Property<crate::ChatMessage>,
+    pub message: crate::Property<::std::boxed::Box<crate::ChatMessage>>,
     /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
     /// properties, ...), kept verbatim and written back.
     pub additional_properties: crate::AdditionalProperties,
@@ -5930,7 +5944,7 @@ pub struct TargetedChatMessage {
     pub event_detail: crate::Property<crate::EventMessageDetail>,
     /// The sender; `null` for system event messages.
     /// JSON `from` of `chatMessage`, `chatMessageFromIdentitySet`.
-    pub from: crate::Property<crate::ChatMessageFromIdentitySet>,
+    pub from: crate::Property<::std::boxed::Box<crate::ChatMessageFromIdentitySet>>,
     /// JSON `importance` of `chatMessage`, `chatMessageImportance`; never `null` according to the metadata.
     pub importance: crate::Property<crate::ChatMessageImportance>,
     /// JSON `lastEditedDateTime` of `chatMessage`, `DateTimeOffset`.
@@ -5947,7 +5961,9 @@ pub struct TargetedChatMessage {
     /// JSON `messageType` of `chatMessage`, `chatMessageType`; never `null` according to the metadata.
     pub message_type: crate::Property<crate::ChatMessageType>,
     /// JSON `policyViolation` of `chatMessage`, `chatMessagePolicyViolation`.
-    pub policy_violation: crate::Property<crate::ChatMessagePolicyViolation>,
+    pub policy_violation: crate::Property<
+        ::std::boxed::Box<crate::ChatMessagePolicyViolation>,
+    >,
     /// JSON `reactions` of `chatMessage`, `chatMessageReaction[]`.
     pub reactions: crate::Property<::std::vec::Vec<crate::ChatMessageReaction>>,
     /// JSON `replyToId` of `chatMessage`, `String`.

@@ -47,14 +47,13 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
-/// Keeps a property the schema does not declare; a repeated key keeps its last value, as
-/// `serde_json::Value` does.
+/// Keeps a property the schema does not declare, as received.
 pub(crate) fn additional<'de, A: MapAccess<'de>>(
     map: &mut A,
     properties: &mut AdditionalProperties,
     key: Key<'de>,
 ) -> Result<(), A::Error> {
     let value = map.next_value()?;
-    properties.insert(key.into_string(), value);
+    properties.push(key.into_string(), value);
     Ok(())
 }

@@ -13,14 +13,14 @@
 //! ```
 //! use graph_models::{ChatMessage, ChatMessageType, EventMessageDetail};
 //!
-//! let json = r#"{
+//! let json = r##"{
 //!     "id": "1616964509832",
 //!     "messageType": "meetingRecap",
 //!     "body": {"contentType": "text", "content": "Hello"},
 //!     "eventDetail": {"@odata.type": "#microsoft.graph.chatRenamedEventMessageDetail", "chatDisplayName": "Graph Members"},
 //!     "createdDateTime": "2021-03-1706:47:05.123Z",
 //!     "newProperty": {"nested": true}
-//! }"#;
+//! }"##;
 //! let message: ChatMessage = serde_json::from_str(json).unwrap();
 //! assert_eq!(message.message_type.get(), Some(&ChatMessageType::Other("meetingRecap".into())));
 //! assert_eq!(message.body.get().and_then(|it| it.content.as_deref()), Some("Hello"));
@@ -35,6 +35,7 @@
 
 #![deny(missing_docs)]
 
+mod additional;
 mod de;
 mod decode;
 mod flags;
@@ -44,17 +45,15 @@ mod property;
 mod ser;
 mod time;
 
+pub use additional::AdditionalProperties;
 pub use decode::{decode, DecodeError};
 pub use flags::Flags;
 pub use page::Page;
 pub use property::Property;
 pub use time::{DateTimeOffset, Duration};
 
-/// Properties a model does not declare, by JSON name, kept verbatim.
-pub type AdditionalProperties = serde_json::Map<String, serde_json::Value>;
 
 /// The generated types, re-exported at the crate root.
-#[allow(clippy::large_enum_variant)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/models.rs"));
 }

@@ -6,7 +6,7 @@
 
 use crate::de::Key;
 use crate::AdditionalProperties;
-use serde::de::value::{MapAccessDeserializer, StringDeserializer};
+use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, StringDeserializer};
 use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
@@ -42,26 +42,28 @@ impl<'de, T: Dispatch> Visitor<'de> for PolyVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut buffered: Vec<(String, Value)> = Vec::new();
+        // Entries before the discriminator; Graph writes it first, so this rarely allocates.
+        let mut before: Vec<(String, Value)> = Vec::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let value: Value = map.next_value()?;
             if key.as_str() == ODATA_TYPE {
                 // A discriminator that is not a string names no known type: the fallback keeps it.
                 let odata_type = value.as_str().unwrap_or_default().to_owned();
-                buffered.push((key.into_string(), value));
-                let replay = Replay { buffered: buffered.into_iter(), pending: None, rest: Some(map) };
+                let replay = Replay { before: before.into_iter(), tag: Some(value), pending: None, rest: Some(map) };
                 return T::dispatch(Some(&odata_type), MapAccessDeserializer::new(replay));
             }
-            buffered.push((key.into_string(), value));
+            before.push((key.into_string(), value));
         }
-        let replay = Replay { buffered: buffered.into_iter(), pending: None, rest: None::<A> };
+        let replay = Replay { before: before.into_iter(), tag: None, pending: None, rest: None::<A> };
         T::dispatch(None, MapAccessDeserializer::new(replay))
     }
 }
 
-/// The buffered entries, then the rest of the underlying map.
+/// The object again: the entries read before the discriminator, the discriminator, then the rest
+/// of the underlying map.
 struct Replay<A> {
-    buffered: std::vec::IntoIter<(String, Value)>,
+    before: std::vec::IntoIter<(String, Value)>,
+    tag: Option<Value>,
     pending: Option<Value>,
     rest: Option<A>,
 }
@@ -70,9 +72,13 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Replay<A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        if let Some((key, value)) = self.buffered.next() {
+        if let Some((key, value)) = self.before.next() {
             self.pending = Some(value);
             return seed.deserialize(StringDeserializer::<A::Error>::new(key)).map(Some);
+        }
+        if let Some(tag) = self.tag.take() {
+            self.pending = Some(tag);
+            return seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(ODATA_TYPE)).map(Some);
         }
         match &mut self.rest {
             Some(rest) => rest.next_key_seed(seed),

@@ -28,7 +28,7 @@ fn unknown_odata_type_keeps_the_object_whole() {
     let object = json!({"@odata.type": "#microsoft.graph.futureMember", "id": "m1", "badge": {"x": [1, 2]}});
     let member: ConversationMember = round_trip(object.clone());
     let ConversationMember::Other(kept) = &member else { panic!("{member:?}") };
-    assert_eq!(Value::Object(kept.clone()), object);
+    assert_eq!(Value::Object(kept.to_json_object()), object);
     assert_eq!(member.odata_type(), Some("#microsoft.graph.futureMember"));
 }
 
@@ -64,11 +64,8 @@ fn event_details_nest_polymorphic_identity_sets() {
             "user": {"@odata.type": "#microsoft.graph.teamworkUserIdentity", "id": "u1", "userIdentityType": "emailUser"}},
         "callParticipants": [{"participant": {"user": {"id": "u2"}}}]
     }));
-    let EventMessageDetail::CallEndedEventMessageDetail(CallEndedEventMessageDetail { call_duration, initiator, .. }) =
-        &detail
-    else {
-        panic!("{detail:?}")
-    };
+    let EventMessageDetail::CallEndedEventMessageDetail(ended) = &detail else { panic!("{detail:?}") };
+    let CallEndedEventMessageDetail { call_duration, initiator, .. } = &**ended;
     assert_eq!(call_duration.get().unwrap().to_signed_duration().unwrap().as_secs(), 73);
     let Some(IdentitySet::IdentitySet(set)) = initiator.get() else { panic!("{initiator:?}") };
     assert!(set.application.is_null());
