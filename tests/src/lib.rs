@@ -3,6 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+/// The README's Rust examples, compiled and run as doc tests so that they stay true.
+#[doc = include_str!("../../README.md")]
+pub mod readme {}
+
 /// `tests/fixtures/seeds`: every JSON response example of the four Graph documentation pages the
 /// project started from, verbatim, quirks included.
 pub fn seed_fixtures() -> Vec<(String, String)> {
