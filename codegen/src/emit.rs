@@ -213,13 +213,28 @@ fn emit_union(ident: &Ident, docs: TokenStream, union: &Union) -> TokenStream {
         }
 
         impl #ident {
-            /// The `@odata.type` the payload carried, if any.
-            pub fn odata_type(&self) -> ::core::option::Option<&str> {
-                let properties = match self {
+            /// The `@odata.type` of every concrete type this enum knows, in variant order.
+            pub const ODATA_TYPES: &'static [&'static str] = &[#(#discriminators),*];
+
+            /// The properties of the value that its type does not declare, `@odata.type` among them.
+            pub fn additional_properties(&self) -> &crate::AdditionalProperties {
+                match self {
                     #(Self::#variant_idents(value) => &value.#additional,)*
                     Self::#fallback(object) => object,
-                };
-                crate::poly::odata_type(properties)
+                }
+            }
+
+            /// The undeclared properties, mutably.
+            pub fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
+                match self {
+                    #(Self::#variant_idents(value) => &mut value.#additional,)*
+                    Self::#fallback(object) => object,
+                }
+            }
+
+            /// The `@odata.type` the payload carried, if any.
+            pub fn odata_type(&self) -> ::core::option::Option<&str> {
+                crate::poly::odata_type(self.additional_properties())
             }
         }
 

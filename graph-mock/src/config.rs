@@ -1,0 +1,75 @@
+//! What the server serves and how it misbehaves.
+
+use std::time::Duration;
+
+/// Everything `start` needs; `Default` serves the seed examples and a small generated tenant on
+/// an ephemeral port, accepting the token `mock-token`, with no faults.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    /// The TCP port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// The bearer token the server accepts.
+    pub token: String,
+    /// The data served.
+    pub dataset: DatasetConfig,
+    /// Injected faults.
+    pub faults: Faults,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        MockConfig {
+            port: 0,
+            token: DEFAULT_TOKEN.to_owned(),
+            dataset: DatasetConfig::default(),
+            faults: Faults::default(),
+        }
+    }
+}
+
+/// The token a default server accepts.
+pub const DEFAULT_TOKEN: &str = "mock-token";
+
+/// The data: the seed documentation examples, plus generated chats whose messages are made on
+/// demand from (seed, chat, index), so a million messages take no memory.
+#[derive(Debug, Clone)]
+pub struct DatasetConfig {
+    /// Serve the chats and messages of the Graph documentation examples.
+    pub seed_examples: bool,
+    /// How many generated chats.
+    pub chats: usize,
+    /// How many messages each generated chat has.
+    pub messages_per_chat: usize,
+    /// The generator's seed: the same seed gives the same data.
+    pub seed: u64,
+}
+
+impl Default for DatasetConfig {
+    fn default() -> Self {
+        DatasetConfig { seed_examples: true, chats: 12, messages_per_chat: 40, seed: 1 }
+    }
+}
+
+/// Faults, each applied by request count so that runs are reproducible. A request is counted
+/// when it reaches the server, faulty or not; `every: 0` turns a fault off.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Every Nth request is answered 429 with `Retry-After: retry_after`.
+    pub throttle_every: u64,
+    /// The `Retry-After` value sent with 429 and 503 answers, e.g. `"1"` or `"0.05"`.
+    pub retry_after: Option<String>,
+    /// Every Nth request starts a burst of `unavailable_burst` answers alternating 503 and 504.
+    pub unavailable_every: u64,
+    /// Length of a 503/504 burst.
+    pub unavailable_burst: u64,
+    /// Every Nth request is answered after `slow_delay`.
+    pub slow_every: u64,
+    /// How long a slow answer waits.
+    pub slow_delay: Duration,
+    /// Every Nth successful body is cut off halfway and the connection dropped.
+    pub truncate_every: u64,
+    /// Every Nth request gets its headers and then a dropped connection, with no body.
+    pub reset_every: u64,
+    /// Every nextLink points to this origin (e.g. `http://127.0.0.2:9`) instead of the server's.
+    pub foreign_next_link: Option<String>,
+}

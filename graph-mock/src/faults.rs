@@ -1,0 +1,78 @@
+//! The layer in front of the routes: authentication, correlation headers and injected faults.
+
+use crate::odata::{correlation_headers, request_id, ODataError};
+use crate::state::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// Checks the token, counts the request, injects the configured faults, and adds `request-id`
+/// and `client-request-id` to the answer.
+pub async fn layer(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let n = state.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    let faults = &state.config.faults;
+    let request_headers = request.headers().clone();
+    let id = request_id();
+    let mut response = if !authorized(&request, &state.config.token) {
+        ODataError::new(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", "Access token is empty or invalid.")
+            .into_response()
+    } else if every(faults.throttle_every, n) {
+        retry_later(StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", faults.retry_after.as_deref())
+    } else if faults.unavailable_every > 0
+        && n >= faults.unavailable_every
+        && n % faults.unavailable_every < faults.unavailable_burst
+    {
+        let status = if n % 2 == 0 { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::GATEWAY_TIMEOUT };
+        retry_later(status, "ServiceUnavailable", faults.retry_after.as_deref())
+    } else {
+        if every(faults.slow_every, n) {
+            tokio::time::sleep(faults.slow_delay).await;
+        }
+        let response = next.run(request).await;
+        if response.status().is_success() && every(faults.reset_every, n) {
+            cut(response, 0).await
+        } else if response.status().is_success() && every(faults.truncate_every, n) {
+            cut(response, 2).await
+        } else {
+            response
+        }
+    };
+    correlation_headers(&request_headers, response.headers_mut(), &id);
+    response
+}
+
+fn every(period: u64, n: u64) -> bool {
+    period > 0 && n % period == 0
+}
+
+fn authorized(request: &Request, token: &str) -> bool {
+    let expected = format!("Bearer {token}");
+    request.headers().get("authorization").is_some_and(|it| it.as_bytes() == expected.as_bytes())
+}
+
+fn retry_later(status: StatusCode, code: &'static str, retry_after: Option<&str>) -> Response {
+    let mut response =
+        ODataError::new(status, code, "The request has been throttled or the service is busy; retry later.")
+            .into_response();
+    if let Some(value) = retry_after.and_then(|it| HeaderValue::from_str(it).ok()) {
+        response.headers_mut().insert("retry-after", value);
+    }
+    response
+}
+
+/// Sends the headers and `1/divisor` of the body (none for 0), then drops the connection.
+async fn cut(response: Response, divisor: usize) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let kept = if divisor == 0 { bytes.slice(0..0) } else { bytes.slice(0..bytes.len() / divisor) };
+    parts.headers.remove("content-length");
+    let chunks: Vec<Result<bytes::Bytes, std::io::Error>> = vec![
+        Ok(kept),
+        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected fault: connection dropped")),
+    ];
+    Response::from_parts(parts, Body::from_stream(futures::stream::iter(chunks)))
+}

@@ -1,0 +1,521 @@
+//! Deterministic made-up tenant data: users, chats, members and messages, each computed on demand
+//! from (seed, chat index, message index), so that any amount costs no memory.
+//!
+//! Every chat type, message type, importance, event-detail subtype and member subtype appears;
+//! messages carry mentions, reactions, attachments, html and text bodies, edits and deletions.
+
+use graph_models::{
+    AdditionalProperties, BodyType, Chat, ChatMessage, ChatMessageActions, ChatMessageAttachment,
+    ChatMessageFromIdentitySet, ChatMessageHistoryItem, ChatMessageImportance, ChatMessageMention,
+    ChatMessageMentionedIdentitySet, ChatMessagePolicyViolation, ChatMessageReaction, ChatMessageReactionIdentitySet,
+    ChatMessageType, ChatType, ChatViewpoint, ConversationMember, DateTimeOffset, EventMessageDetail, Flags, Identity,
+    ItemBody, Property, TeamworkApplicationIdentity, TeamworkApplicationIdentityType, TeamworkOnlineMeetingInfo,
+    TeamworkUserIdentity, TeamworkUserIdentityType,
+};
+use serde_json::{json, Value};
+
+/// The tenant every generated object belongs to.
+pub const TENANT_ID: &str = "2432b57b-0abd-43db-aa7b-16eadd115d34";
+
+/// Made-up people; user 0 is the signed-in user (`/me`) and a member of every chat.
+const PEOPLE: &[&str] = &[
+    "Adele Vance",
+    "Alex Wilber",
+    "Diego Siciliani",
+    "Grady Archie",
+    "Isaiah Langer",
+    "Johanna Lorenz",
+    "Lee Gu",
+    "Lidia Holloway",
+    "Lynne Robbins",
+    "Megan Bowen",
+    "Miriam Graham",
+    "Nestor Wilke",
+];
+
+const TOPICS: &[&str] = &["Graph Members", "Release planning", "Lunch", "Incident 4512", "Design review", "Roadmap"];
+const WORDS: &[&str] = &[
+    "status", "deploy", "lunch", "review", "release", "graph", "meeting", "notes", "roadmap", "budget", "draft",
+    "customer", "launch", "sync", "ticket", "build",
+];
+
+/// One made-up user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    /// The object id, a UUID.
+    pub id: String,
+    /// The display name.
+    pub name: String,
+    /// The user principal name.
+    pub upn: String,
+}
+
+/// The generated part of the dataset.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    seed: u64,
+    chats: usize,
+    per_chat: usize,
+    /// Where generated time starts: 2024-01-01T00:00:00Z.
+    epoch: jiff::Timestamp,
+}
+
+impl Generator {
+    /// A generator of `chats` chats of `per_chat` messages each.
+    pub fn new(seed: u64, chats: usize, per_chat: usize) -> Self {
+        Generator { seed, chats, per_chat, epoch: jiff::Timestamp::from_second(1_704_067_200).expect("in range") }
+    }
+
+    /// How many chats there are.
+    pub fn chat_count(&self) -> usize {
+        self.chats
+    }
+
+    /// How many messages each chat has.
+    pub fn messages_per_chat(&self) -> usize {
+        self.per_chat
+    }
+
+    /// The users of the tenant.
+    pub fn users() -> Vec<User> {
+        (0..PEOPLE.len()).map(user).collect()
+    }
+
+    /// The id of chat `c`.
+    pub fn chat_id(&self, c: usize) -> String {
+        format!("19:{:016x}{:016x}@thread.v2", mix(self.seed, c as u64, 1), mix(self.seed, c as u64, 2))
+    }
+
+    /// The user indexes of chat `c`'s members; user 0 is always first.
+    pub fn member_users(&self, c: usize) -> Vec<usize> {
+        let count = match self.chat_type(c) {
+            ChatType::OneOnOne => 2,
+            _ => 3 + c % 4,
+        };
+        let mut users = vec![0];
+        let mut next = 1 + (mix(self.seed, c as u64, 3) as usize) % (PEOPLE.len() - 1);
+        while users.len() < count {
+            if !users.contains(&next) {
+                users.push(next);
+            }
+            next = 1 + next % (PEOPLE.len() - 1);
+        }
+        users
+    }
+
+    fn chat_type(&self, c: usize) -> ChatType {
+        [ChatType::Group, ChatType::OneOnOne, ChatType::Meeting][c % 3].clone()
+    }
+
+    /// Chat `c` without its navigation properties.
+    pub fn chat(&self, c: usize) -> Chat {
+        let chat_type = self.chat_type(c);
+        let created = self.epoch + jiff::SignedDuration::from_hours(c as i64);
+        let topic = match chat_type {
+            ChatType::OneOnOne => Property::Null,
+            ChatType::Meeting => Property::Value(format!("Meeting: {}", TOPICS[c % TOPICS.len()])),
+            _ => Property::Value(TOPICS[c % TOPICS.len()].to_owned()),
+        };
+        let id = self.chat_id(c);
+        let online_meeting_info = match chat_type {
+            ChatType::Meeting => Property::Value(Box::new(TeamworkOnlineMeetingInfo {
+                calendar_event_id: Property::Value(format!("AAMkA{:x}", mix(self.seed, c as u64, 4))),
+                join_web_url: Property::Value(format!("https://teams.microsoft.com/l/meetup-join/{}", encode(&id))),
+                organizer: Property::Value(user_identity(0, TeamworkUserIdentityType::AadUser)),
+                ..Default::default()
+            })),
+            _ => Property::Null,
+        };
+        let read =
+            if c % 4 == 0 { "0001-01-01T00:00:00Z".to_owned() } else { self.time(c, self.per_chat / 2).to_string() };
+        Chat {
+            web_url: Property::Value(format!(
+                "https://teams.microsoft.com/l/chat/{}/0?tenantId={TENANT_ID}",
+                encode(&id)
+            )),
+            id: Property::Value(id),
+            chat_type: Property::Value(chat_type),
+            topic,
+            created_date_time: Property::Value(created.into()),
+            last_updated_date_time: Property::Value(self.last_modified(c, self.per_chat.saturating_sub(1)).into()),
+            tenant_id: Property::Value(TENANT_ID.to_owned()),
+            online_meeting_info,
+            viewpoint: Property::Value(ChatViewpoint {
+                is_hidden: Property::Value(false),
+                last_message_read_date_time: Property::Value(DateTimeOffset::new(read)),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    /// The members of chat `c`, cycling through every concrete member type.
+    pub fn members(&self, c: usize) -> Vec<ConversationMember> {
+        self.member_users(c)
+            .into_iter()
+            .enumerate()
+            .map(|(k, u)| {
+                let kinds = ConversationMember::ODATA_TYPES;
+                // The signed-in user is always an Entra user; the others take every kind in turn.
+                let kind = if k == 0 { kinds[0] } else { kinds[(c + k) % kinds.len()] };
+                let person = user(u);
+                let superset = json!({
+                    "@odata.type": kind,
+                    "id": format!("MCMjMiMj{:x}", mix(self.seed, c as u64 * 100 + k as u64, 5)),
+                    "displayName": person.name,
+                    "roles": if k == 0 { json!(["owner"]) } else { json!([]) },
+                    "visibleHistoryStartDateTime": "0001-01-01T00:00:00Z",
+                    "userId": person.id, "email": person.upn, "tenantId": TENANT_ID,
+                    "anonymousGuestId": format!("guest-{u}"), "azureCommunicationServicesId": format!("8:acs:{u}"),
+                    "microsoftAccountUserId": person.id, "phoneNumber": format!("+1425555{u:04}"),
+                    "skypeId": format!("live:{u}"),
+                });
+                keep_declared(serde_json::from_value(superset).expect("a valid member"))
+            })
+            .collect()
+    }
+
+    /// When message `j` of chat `c` was created; strictly increasing in `j`.
+    pub fn time(&self, c: usize, j: usize) -> jiff::Timestamp {
+        self.epoch + jiff::SignedDuration::from_secs(j as i64 * 60 + (c % 60) as i64)
+    }
+
+    /// When message `j` of chat `c` was last modified: edits and deletions come 30 s after
+    /// creation, so this too increases strictly with `j`.
+    pub fn last_modified(&self, c: usize, j: usize) -> jiff::Timestamp {
+        let changed = matches!(self.kind(c, j), Kind::Edited | Kind::Deleted | Kind::Reactions);
+        self.time(c, j) + jiff::SignedDuration::from_secs(if changed { 30 } else { 0 })
+    }
+
+    fn kind(&self, c: usize, j: usize) -> Kind {
+        KINDS[(j + c) % KINDS.len()]
+    }
+
+    /// Message `j` of chat `c`.
+    pub fn message(&self, c: usize, j: usize) -> ChatMessage {
+        let members = self.member_users(c);
+        let sender = members[(j + mix(self.seed, c as u64, j as u64) as usize) % members.len()];
+        let created = self.time(c, j);
+        let modified = self.last_modified(c, j);
+        let mut message = ChatMessage {
+            id: Property::Value((created.as_millisecond()).to_string()),
+            etag: Property::Value(modified.as_millisecond().to_string()),
+            chat_id: Property::Value(self.chat_id(c)),
+            message_type: Property::Value(ChatMessageType::Message),
+            created_date_time: Property::Value(created.into()),
+            last_modified_date_time: Property::Value(modified.into()),
+            last_edited_date_time: Property::Null,
+            deleted_date_time: Property::Null,
+            reply_to_id: Property::Null,
+            subject: Property::Null,
+            summary: Property::Null,
+            importance: Property::Value(ChatMessageImportance::Normal),
+            locale: Property::Value("en-us".to_owned()),
+            web_url: Property::Null,
+            channel_identity: Property::Null,
+            policy_violation: Property::Null,
+            event_detail: Property::Null,
+            from: Property::Value(Box::new(from_user(sender, TeamworkUserIdentityType::AadUser))),
+            body: Property::Value(text_body(self.sentence(c, j))),
+            attachments: Property::Value(Vec::new()),
+            mentions: Property::Value(Vec::new()),
+            reactions: Property::Value(Vec::new()),
+            message_history: Property::Value(Vec::new()),
+            ..Default::default()
+        };
+        match self.kind(c, j) {
+            Kind::Text => {}
+            Kind::Mention => {
+                let mentioned = members[(j + 1) % members.len()];
+                message.body = Property::Value(html_body(format!(
+                    "<div><div><at id=\"0\">{}</at>&nbsp;{}</div></div>",
+                    user(mentioned).name,
+                    self.sentence(c, j)
+                )));
+                message.mentions = Property::Value(vec![mention(0, mentioned)]);
+            }
+            Kind::Reactions => {
+                let reactor = members[(j + 1) % members.len()];
+                let reaction = ChatMessageReaction {
+                    reaction_type: Property::Value(["like", "heart", "laugh", "💯"][j % 4].to_owned()),
+                    display_name: Property::Value(["Like", "Heart", "Laugh", "Hundred points"][j % 4].to_owned()),
+                    reaction_content_url: Property::Null,
+                    created_date_time: Property::Value(modified.into()),
+                    user: Property::Value(Box::new(ChatMessageReactionIdentitySet {
+                        application: Property::Null,
+                        device: Property::Null,
+                        user: Property::Value(Identity::TeamworkUserIdentity(user_identity(
+                            reactor,
+                            TeamworkUserIdentityType::AadUser,
+                        ))),
+                        ..Default::default()
+                    })),
+                    ..Default::default()
+                };
+                message.message_history = Property::Value(vec![ChatMessageHistoryItem {
+                    actions: Property::Value(Flags::new(vec![ChatMessageActions::ReactionAdded])),
+                    modified_date_time: Property::Value(modified.into()),
+                    reaction: Property::Value(reaction.clone()),
+                    ..Default::default()
+                }]);
+                message.reactions = Property::Value(vec![reaction]);
+                message.body = Property::Value(html_body(format!("<p>{}</p>", self.sentence(c, j))));
+            }
+            Kind::Attachment => {
+                let name = format!("{}.docx", WORDS[j % WORDS.len()]);
+                let attachment_id =
+                    format!("{:08x}-0000-4000-8000-{:012x}", mix(self.seed, c as u64, j as u64) as u32, j);
+                message.body = Property::Value(html_body(format!(
+                    "<p>{}</p><attachment id=\"{attachment_id}\"></attachment>",
+                    self.sentence(c, j)
+                )));
+                message.attachments = Property::Value(vec![ChatMessageAttachment {
+                    id: Property::Value(attachment_id),
+                    content_type: Property::Value("reference".to_owned()),
+                    content_url: Property::Value(format!(
+                        "https://contoso.sharepoint.com/sites/chat/Shared%20Documents/{name}"
+                    )),
+                    content: Property::Null,
+                    name: Property::Value(name),
+                    thumbnail_url: Property::Null,
+                    teams_app_id: Property::Null,
+                    ..Default::default()
+                }]);
+            }
+            Kind::Edited => {
+                message.last_edited_date_time = Property::Value(modified.into());
+                message.body = Property::Value(text_body(format!("{} (edited)", self.sentence(c, j))));
+            }
+            Kind::Deleted => {
+                message.deleted_date_time = Property::Value(modified.into());
+                message.body = Property::Value(html_body(String::new()));
+            }
+            Kind::Bot => {
+                message.from = Property::Value(Box::new(ChatMessageFromIdentitySet {
+                    application: Property::Value(Identity::TeamworkApplicationIdentity(TeamworkApplicationIdentity {
+                        id: Property::Value("28:4c4ff3a4-0a25-4c4e-8c6b-6b1c0c8d1a2b".to_owned()),
+                        display_name: Property::Value("Build Bot".to_owned()),
+                        application_identity_type: Property::Value(TeamworkApplicationIdentityType::Bot),
+                        additional_properties: odata_type("#microsoft.graph.teamworkApplicationIdentity"),
+                    })),
+                    device: Property::Null,
+                    user: Property::Null,
+                    ..Default::default()
+                }));
+                message.importance = Property::Value(ChatMessageImportance::High);
+                message.body = Property::Value(html_body(format!("<p><b>Build {j}</b> {}</p>", self.sentence(c, j))));
+            }
+            Kind::EmailUser => {
+                message.from = Property::Value(Box::new(from_user(sender, TeamworkUserIdentityType::EmailUser)));
+            }
+            Kind::Urgent => {
+                message.importance = Property::Value(ChatMessageImportance::Urgent);
+                message.subject = Property::Value(format!("Re: {}", TOPICS[j % TOPICS.len()]));
+            }
+            Kind::PolicyViolation => {
+                message.policy_violation = Property::Value(Box::new(ChatMessagePolicyViolation {
+                    dlp_action: Property::Value(Flags::new(vec![
+                        graph_models::ChatMessagePolicyViolationDlpActionTypes::NotifySender,
+                        graph_models::ChatMessagePolicyViolationDlpActionTypes::BlockAccess,
+                    ])),
+                    justification_text: Property::Null,
+                    user_action: Property::Value(Flags::new(vec![
+                        graph_models::ChatMessagePolicyViolationUserActionTypes::None,
+                    ])),
+                    verdict_details: Property::Value(Flags::new(vec![
+                        graph_models::ChatMessagePolicyViolationVerdictDetailsTypes::AllowOverrideWithoutJustification,
+                    ])),
+                    policy_tip: Property::Value(graph_models::ChatMessagePolicyViolationPolicyTip {
+                        compliance_url: Property::Value("https://contoso.com/dlp".to_owned()),
+                        general_text: Property::Value("This message was blocked.".to_owned()),
+                        matched_condition_descriptions: Property::Value(vec!["Credit Card Number".to_owned()]),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }));
+            }
+            Kind::Event => {
+                let details = EventMessageDetail::ODATA_TYPES;
+                let kind = details[(c * 7 + j / KINDS.len()) % details.len()];
+                message.message_type = Property::Value(ChatMessageType::SystemEventMessage);
+                message.from = Property::Null;
+                message.body = Property::Value(html_body("<systemEventMessage/>".to_owned()));
+                message.event_detail = Property::Value(self.event_detail(kind, c, j, &members));
+            }
+        }
+        message
+    }
+
+    fn event_detail(&self, kind: &str, c: usize, j: usize, members: &[usize]) -> EventMessageDetail {
+        let initiator = json!({"application": null, "device": null,
+            "user": {"@odata.type": "#microsoft.graph.teamworkUserIdentity", "id": user(members[0]).id,
+                     "displayName": null, "userIdentityType": "aadUser", "tenantId": TENANT_ID}});
+        let member_list: Vec<Value> = members
+            .iter()
+            .skip(1)
+            .map(|u| json!({"id": user(*u).id, "displayName": null, "userIdentityType": "aadUser", "tenantId": TENANT_ID}))
+            .collect();
+        let name = TOPICS[(c + j) % TOPICS.len()];
+        // Every property any event type has; `keep_declared` drops what this type does not declare.
+        let superset = json!({
+            "@odata.type": kind,
+            "initiator": initiator, "meetingOrganizer": initiator,
+            "members": member_list, "visibleHistoryStartDateTime": "0001-01-01T00:00:00Z",
+            "chatId": self.chat_id(c), "chatDisplayName": name,
+            "teamId": "19:team@thread.tacv2", "teamDisplayName": name, "teamDescription": "A team",
+            "channelId": "19:channel@thread.tacv2", "channelDisplayName": name, "channelDescription": "A channel",
+            "tabId": "tab-1", "teamsAppId": "com.contoso.app", "teamsAppDisplayName": "Contoso",
+            "callId": format!("call-{c}-{j}"), "callDuration": "PT1M13S", "callEventType": "meeting",
+            "callParticipants": [{"participant": initiator}],
+            "callRecordingDisplayName": "Recording", "callRecordingDuration": "PT45M",
+            "callRecordingStatus": "success", "callRecordingUrl": "https://contoso.sharepoint.com/recording.mp4",
+            "callTranscriptICalUid": "ical-1", "meetingChatEnabled": true, "meetingChatId": self.chat_id(c),
+            "conversationMemberRoles": ["owner"], "conversationMemberUser": member_list.first().cloned().unwrap_or(Value::Null),
+            "eventDateTime": self.time(c, j).to_string(),
+        });
+        keep_declared(serde_json::from_value(superset).expect("a valid event detail"))
+    }
+
+    fn sentence(&self, c: usize, j: usize) -> String {
+        let length = 4 + (mix(self.seed, c as u64, j as u64) % 24) as usize;
+        (0..length)
+            .map(|k| WORDS[(mix(self.seed, (c * 31 + j) as u64, k as u64) % WORDS.len() as u64) as usize])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// What a generated message shows; the cycle runs through all of them every 12 messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Mention,
+    Reactions,
+    Attachment,
+    Edited,
+    Deleted,
+    Bot,
+    EmailUser,
+    Urgent,
+    PolicyViolation,
+    Event,
+}
+
+const KINDS: &[Kind] = &[
+    Kind::Text,
+    Kind::Mention,
+    Kind::Reactions,
+    Kind::Event,
+    Kind::Attachment,
+    Kind::Edited,
+    Kind::Bot,
+    Kind::Deleted,
+    Kind::EmailUser,
+    Kind::Urgent,
+    Kind::PolicyViolation,
+    Kind::Event,
+];
+
+/// A polymorphic value read from a superset of properties, minus those its type does not declare.
+trait KeepDeclared {
+    fn undeclared(&mut self) -> &mut AdditionalProperties;
+}
+
+impl KeepDeclared for EventMessageDetail {
+    fn undeclared(&mut self) -> &mut AdditionalProperties {
+        self.additional_properties_mut()
+    }
+}
+
+impl KeepDeclared for ConversationMember {
+    fn undeclared(&mut self) -> &mut AdditionalProperties {
+        self.additional_properties_mut()
+    }
+}
+
+fn keep_declared<T: KeepDeclared>(mut value: T) -> T {
+    value.undeclared().retain(|key, _| key.starts_with('@'));
+    value
+}
+
+fn user(index: usize) -> User {
+    let name = PEOPLE[index % PEOPLE.len()];
+    let upn = format!("{}@contoso.com", name.split(' ').next().unwrap_or(name).to_lowercase());
+    User {
+        id: format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            0x8b08_1ef6u32 + index as u32,
+            index,
+            index,
+            index,
+            index * 7919
+        ),
+        name: name.to_owned(),
+        upn,
+    }
+}
+
+fn user_identity(index: usize, kind: TeamworkUserIdentityType) -> TeamworkUserIdentity {
+    let person = user(index);
+    let mut additional = odata_type("#microsoft.graph.teamworkUserIdentity");
+    additional.insert("tenantId", TENANT_ID.into());
+    TeamworkUserIdentity {
+        id: Property::Value(person.id),
+        display_name: Property::Value(person.name),
+        user_identity_type: Property::Value(kind),
+        additional_properties: additional,
+    }
+}
+
+fn from_user(index: usize, kind: TeamworkUserIdentityType) -> ChatMessageFromIdentitySet {
+    ChatMessageFromIdentitySet {
+        application: Property::Null,
+        device: Property::Null,
+        user: Property::Value(Identity::TeamworkUserIdentity(user_identity(index, kind))),
+        ..Default::default()
+    }
+}
+
+fn mention(id: i32, index: usize) -> ChatMessageMention {
+    ChatMessageMention {
+        id: Property::Value(id),
+        mention_text: Property::Value(user(index).name),
+        mentioned: Property::Value(Box::new(ChatMessageMentionedIdentitySet {
+            application: Property::Null,
+            device: Property::Null,
+            conversation: Property::Null,
+            user: Property::Value(Identity::TeamworkUserIdentity(user_identity(
+                index,
+                TeamworkUserIdentityType::AadUser,
+            ))),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+}
+
+fn odata_type(value: &str) -> AdditionalProperties {
+    let mut additional = AdditionalProperties::new();
+    additional.insert("@odata.type", value.into());
+    additional
+}
+
+fn text_body(content: String) -> ItemBody {
+    ItemBody { content_type: Property::Value(BodyType::Text), content: Property::Value(content), ..Default::default() }
+}
+
+fn html_body(content: String) -> ItemBody {
+    ItemBody { content_type: Property::Value(BodyType::Html), content: Property::Value(content), ..Default::default() }
+}
+
+fn encode(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// SplitMix64 over the three inputs: a stable, seedable hash for reproducible data.
+fn mix(seed: u64, a: u64, b: u64) -> u64 {
+    let mut z = seed ^ a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}

@@ -1,0 +1,106 @@
+//! A local server that behaves like the Microsoft Graph v1.0 Teams chat endpoints: list and get
+//! chats, list messages and members, `getAllMessages`, with paging, `$top`/`$filter`/`$orderby`/
+//! `$expand`, bearer-token checks, OData errors, evolvable enums and injected faults.
+//!
+//! Everything it serves is produced by serialising `graph-models` types, so it exercises them too.
+//! It listens on 127.0.0.1 only.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! let server = graph_mock::start(graph_mock::MockConfig::default()).await?;
+//! println!("Graph root: {}", server.base_url()); // http://127.0.0.1:PORT/v1.0
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+#![deny(missing_docs)]
+
+mod config;
+mod dataset;
+mod faults;
+mod generate;
+mod odata;
+mod query;
+mod routes;
+mod seeds;
+mod state;
+
+pub use config::{DatasetConfig, Faults, MockConfig, DEFAULT_TOKEN};
+pub use generate::{User, TENANT_ID};
+pub use query::MAX_TOP;
+
+use state::AppState;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A running server; dropping it leaves it running until the runtime ends, `shutdown` stops it.
+#[derive(Debug)]
+pub struct MockServer {
+    address: SocketAddr,
+    state: Arc<AppState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// The Graph root to give a client: `http://127.0.0.1:PORT/v1.0`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1.0", self.address)
+    }
+
+    /// The socket address it listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The token it accepts.
+    pub fn token(&self) -> &str {
+        &self.state.config.token
+    }
+
+    /// How many requests it has received.
+    pub fn requests(&self) -> u64 {
+        self.state.requests.load(Ordering::Relaxed)
+    }
+
+    /// The users of its tenant; the first is the signed-in user of `/me`.
+    pub fn users(&self) -> &[User] {
+        self.state.dataset.users()
+    }
+
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Starts a server on 127.0.0.1 in the current tokio runtime.
+pub async fn start(config: MockConfig) -> std::io::Result<MockServer> {
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
+    let address = listener.local_addr()?;
+    let state = Arc::new(AppState {
+        dataset: dataset::Dataset::new(&config.dataset),
+        origin: format!("http://{address}"),
+        config,
+        requests: AtomicU64::new(0),
+    });
+    let app = routes::router(state.clone()).layer(axum::middleware::from_fn_with_state(state.clone(), faults::layer));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        if let Err(err) = serve.await {
+            eprintln!("graph-mock: server error: {err}");
+        }
+    });
+    Ok(MockServer { address, state, stop: Some(stop), task: Some(task) })
+}

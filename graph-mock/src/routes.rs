@@ -1,0 +1,437 @@
+//! The chat endpoints: list and get chats, list messages and members, getAllMessages.
+
+use crate::dataset::{ChatRef, Dataset};
+use crate::odata::ODataError;
+use crate::query::{DateFilter, DateProperty, Options};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use graph_models::{Chat, ChatMessageType, Page, Property, TeamworkUserIdentityType};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Most positions one request scans for messages that pass a filter; past it the page ends
+/// early, possibly empty, with a nextLink, as the service's pages do.
+const SCAN_LIMIT: usize = 10_000;
+
+/// The routes, all under `/v1.0`.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/v1.0/chats", get(list_my_chats))
+        .route("/v1.0/me/chats", get(list_my_chats))
+        .route("/v1.0/users/{user}/chats", get(list_user_chats))
+        .route("/v1.0/users/{user}/chats/getAllMessages", get(all_messages))
+        .route("/v1.0/chats/{chat}", get(get_my_chat))
+        .route("/v1.0/me/chats/{chat}", get(get_my_chat))
+        .route("/v1.0/users/{user}/chats/{chat}", get(get_user_chat))
+        .route("/v1.0/chats/{chat}/messages", get(list_my_messages))
+        .route("/v1.0/me/chats/{chat}/messages", get(list_my_messages))
+        .route("/v1.0/users/{user}/chats/{chat}/messages", get(list_user_messages))
+        .route("/v1.0/chats/{chat}/members", get(list_my_members))
+        .route("/v1.0/me/chats/{chat}/members", get(list_my_members))
+        .route("/v1.0/users/{user}/chats/{chat}/members", get(list_user_members))
+        .fallback(|uri: Uri| async move {
+            ODataError::new(
+                StatusCode::NOT_FOUND,
+                "UnknownError",
+                format!("Resource not found for the segment '{}'.", uri.path()),
+            )
+        })
+        .with_state(state)
+}
+
+type Result<T> = std::result::Result<T, ODataError>;
+
+/// The signed-in user of delegated calls (`/me`, `/chats`).
+const ME: usize = 0;
+
+async fn list_my_chats(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) -> Result<Response> {
+    list_chats(&state, ME, &uri, &headers)
+}
+
+async fn list_user_chats(
+    State(state): State<Arc<AppState>>,
+    Path(user): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response> {
+    list_chats(&state, user_index(&state.dataset, &user)?, &uri, &headers)
+}
+
+async fn get_my_chat(
+    State(state): State<Arc<AppState>>,
+    Path(chat): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response> {
+    get_chat(&state, ME, &chat, &uri, &headers)
+}
+
+async fn get_user_chat(
+    State(state): State<Arc<AppState>>,
+    Path((user, chat)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response> {
+    get_chat(&state, user_index(&state.dataset, &user)?, &chat, &uri, &headers)
+}
+
+async fn list_my_messages(
+    State(state): State<Arc<AppState>>,
+    Path(chat): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response> {
+    list_messages(&state, ME, &chat, &uri, &headers)
+}
+
+async fn list_user_messages(
+    State(state): State<Arc<AppState>>,
+    Path((user, chat)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response> {
+    list_messages(&state, user_index(&state.dataset, &user)?, &chat, &uri, &headers)
+}
+
+async fn list_my_members(State(state): State<Arc<AppState>>, Path(chat): Path<String>, uri: Uri) -> Result<Response> {
+    list_members(&state, ME, &chat, &uri)
+}
+
+async fn list_user_members(
+    State(state): State<Arc<AppState>>,
+    Path((user, chat)): Path<(String, String)>,
+    uri: Uri,
+) -> Result<Response> {
+    list_members(&state, user_index(&state.dataset, &user)?, &chat, &uri)
+}
+
+fn list_chats(state: &AppState, user: usize, uri: &Uri, headers: &HeaderMap) -> Result<Response> {
+    let options = Options::parse(uri.query())?;
+    let expand = Expand::parse(&options.expand)?;
+    let mut chats = state.dataset.chats_of(user);
+    if let Some(filter) = &options.filter {
+        let wanted = parse_chat_type_filter(filter)?;
+        chats.retain(|it| state.dataset.chat(*it).chat_type.get().map(|kind| kind.as_str()) == Some(wanted.as_str()));
+    }
+    match options.order_by.as_deref() {
+        None => {}
+        Some("lastMessagePreview/createdDateTime desc") => {
+            let created = |chat: &ChatRef| {
+                state
+                    .dataset
+                    .preview(*chat)
+                    .and_then(|it| it.created_date_time.into_option())
+                    .map(|it| it.into_string())
+            };
+            chats.sort_by_cached_key(|chat| std::cmp::Reverse(created(chat)));
+        }
+        Some(other) => return Err(ODataError::bad_request(format!("$orderby '{other}' is not supported."))),
+    }
+    let start = decode_token(options.skip_token.as_deref(), 1)?[0];
+    let end = (start + options.page_size()).min(chats.len());
+    let value: Vec<Chat> = chats[start.min(end)..end].iter().map(|chat| expand.apply(&state.dataset, *chat)).collect();
+    let next = (end < chats.len()).then(|| encode_token(&[end]));
+    Ok(page(state, uri, headers, value, next, "chats"))
+}
+
+fn get_chat(state: &AppState, user: usize, chat: &str, uri: &Uri, headers: &HeaderMap) -> Result<Response> {
+    let options = Options::parse(uri.query())?;
+    let expand = Expand::parse(&options.expand)?;
+    let chat_ref = find_chat(&state.dataset, user, chat)?;
+    let mut value = serde_json::to_value(expand.apply(&state.dataset, chat_ref)).expect("models serialise");
+    if let Value::Object(object) = &mut value {
+        let context = format!("{}/v1.0/$metadata#chats/$entity", state.origin);
+        let mut with_context = serde_json::Map::new();
+        with_context.insert("@odata.context".to_owned(), context.into());
+        with_context.extend(std::mem::take(object));
+        *object = with_context;
+    }
+    Ok(json_response(value, !includes_evolvable(headers)))
+}
+
+fn list_messages(state: &AppState, user: usize, chat: &str, uri: &Uri, headers: &HeaderMap) -> Result<Response> {
+    let options = Options::parse(uri.query())?;
+    let chat_ref = find_chat(&state.dataset, user, chat)?;
+    let ordered_by = match options.order_by.as_deref() {
+        None => None,
+        Some("lastModifiedDateTime desc") => Some(DateProperty::LastModified),
+        Some("createdDateTime desc") => Some(DateProperty::Created),
+        Some(other) => {
+            return Err(ODataError::bad_request(format!(
+                "$orderby '{other}' is not supported; use 'lastModifiedDateTime desc' or 'createdDateTime desc'."
+            )))
+        }
+    };
+    let allowed =
+        [(DateProperty::LastModified, "gt"), (DateProperty::LastModified, "lt"), (DateProperty::Created, "lt")];
+    // As documented: a filter applies only with an $orderby on the same property; otherwise it is ignored.
+    let filter = match (&options.filter, ordered_by) {
+        (Some(filter), Some(property)) => {
+            let parsed = DateFilter::parse(filter, &allowed)?;
+            if parsed.mentions(property) {
+                parsed
+            } else {
+                DateFilter::default()
+            }
+        }
+        (Some(filter), None) => {
+            DateFilter::parse(filter, &allowed)?;
+            DateFilter::default()
+        }
+        (None, _) => DateFilter::default(),
+    };
+    let count = state.dataset.message_count(chat_ref);
+    let start = decode_token(options.skip_token.as_deref(), 1)?[0];
+    let mut value = Vec::new();
+    let mut position = start;
+    while position < count && value.len() < options.page_size() && position - start < SCAN_LIMIT {
+        let message = state.dataset.message(chat_ref, position);
+        if filter.accepts(&message) {
+            value.push(message);
+        }
+        position += 1;
+    }
+    let next = (position < count).then(|| encode_token(&[position]));
+    Ok(page(state, uri, headers, value, next, "Collection(chatMessage)"))
+}
+
+async fn all_messages(
+    State(state): State<Arc<AppState>>,
+    Path(user): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let user = user_index(&state.dataset, &user)?;
+    let options = Options::parse(uri.query())?;
+    match options.model.as_deref() {
+        None | Some("A") | Some("B") => {}
+        Some(other) => {
+            return Err(ODataError::bad_request(format!(
+                "Query parameter 'model' does not support value '{other}' for this API."
+            )))
+        }
+    }
+    if options.order_by.is_some() {
+        return Err(ODataError::bad_request("$orderby is not supported for getAllMessages."));
+    }
+    let filter = match &options.filter {
+        Some(filter) => {
+            DateFilter::parse(filter, &[(DateProperty::LastModified, "gt"), (DateProperty::LastModified, "lt")])?
+        }
+        None => DateFilter::default(),
+    };
+    let chats = state.dataset.chats_of(user);
+    let cursor = decode_token(options.skip_token.as_deref(), 2)?;
+    let (mut chat_index, mut position) = (cursor[0], cursor[1]);
+    let mut value = Vec::new();
+    let mut scanned = 0;
+    while chat_index < chats.len() && value.len() < options.page_size() && scanned < SCAN_LIMIT {
+        if position >= state.dataset.message_count(chats[chat_index]) {
+            chat_index += 1;
+            position = 0;
+            continue;
+        }
+        let message = state.dataset.message(chats[chat_index], position);
+        if filter.accepts(&message) {
+            value.push(message);
+        }
+        position += 1;
+        scanned += 1;
+    }
+    while chat_index < chats.len() && position >= state.dataset.message_count(chats[chat_index]) {
+        chat_index += 1;
+        position = 0;
+    }
+    let next = (chat_index < chats.len()).then(|| encode_token(&[chat_index, position]));
+    Ok(page(&state, &uri, &headers, value, next, "Collection(chatMessage)"))
+}
+
+fn list_members(state: &AppState, user: usize, chat: &str, uri: &Uri) -> Result<Response> {
+    let options = Options::parse(uri.query())?;
+    if options.top.is_some() || options.skip_token.is_some() {
+        return Err(ODataError::bad_request("Paging is not supported for chat members."));
+    }
+    let chat_ref = find_chat(&state.dataset, user, chat)?;
+    let members = state.dataset.members(chat_ref);
+    let page = Page {
+        context: Property::Value(format!("{}/v1.0/$metadata#Collection(conversationMember)", state.origin)),
+        count: Property::Value(members.len() as i64),
+        value: members,
+        ..Default::default()
+    };
+    Ok(json_response(serde_json::to_value(&page).expect("models serialise"), false))
+}
+
+/// Which navigation properties to inline.
+struct Expand {
+    members: bool,
+    preview: bool,
+}
+
+impl Expand {
+    fn parse(expand: &[String]) -> Result<Expand> {
+        let mut parsed = Expand { members: false, preview: false };
+        for item in expand {
+            match item.as_str() {
+                "members" => parsed.members = true,
+                "lastMessagePreview" => parsed.preview = true,
+                other => {
+                    return Err(ODataError::bad_request(format!(
+                        "Could not find a property named '{other}' to expand."
+                    )))
+                }
+            }
+        }
+        Ok(parsed)
+    }
+
+    fn apply(&self, dataset: &Dataset, chat_ref: ChatRef) -> Chat {
+        let mut chat = dataset.chat(chat_ref);
+        if self.members {
+            chat.members = Property::Value(dataset.members(chat_ref));
+        }
+        if self.preview {
+            chat.last_message_preview = match dataset.preview(chat_ref) {
+                Some(preview) => Property::Value(Box::new(preview)),
+                None => Property::Null,
+            };
+        }
+        chat
+    }
+}
+
+fn parse_chat_type_filter(filter: &str) -> Result<String> {
+    let parts: Vec<&str> = filter.split_whitespace().collect();
+    match parts.as_slice() {
+        ["chatType", "eq", literal] if literal.len() > 2 && literal.starts_with('\'') && literal.ends_with('\'') => {
+            Ok(literal[1..literal.len() - 1].to_owned())
+        }
+        _ => Err(ODataError::bad_request(format!(
+            "Unsupported filter in the mock: '{filter}'; it supports chatType eq '...'."
+        ))),
+    }
+}
+
+fn user_index(dataset: &Dataset, user: &str) -> Result<usize> {
+    dataset.user_index(user).ok_or_else(|| {
+        ODataError::new(StatusCode::NOT_FOUND, "Request_ResourceNotFound", format!("Resource '{user}' does not exist."))
+    })
+}
+
+fn find_chat(dataset: &Dataset, user: usize, chat: &str) -> Result<ChatRef> {
+    dataset
+        .find(chat)
+        .filter(|it| dataset.is_visible_to(*it, user))
+        .ok_or_else(|| ODataError::not_found(format!("Chat '{chat}' was not found.")))
+}
+
+/// A collection answer: the page, `@odata.count` of this page as the service writes it, and a
+/// nextLink that repeats the request with a new `$skiptoken`.
+fn page<T: serde::Serialize>(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    value: Vec<T>,
+    next: Option<String>,
+    context: &str,
+) -> Response {
+    let next_link = match next {
+        Some(token) => Property::Value(next_link(state, uri, &token)),
+        None => Property::Absent,
+    };
+    let page = Page {
+        context: Property::Value(format!("{}/v1.0/$metadata#{context}", state.origin)),
+        count: Property::Value(value.len() as i64),
+        next_link,
+        value,
+        ..Default::default()
+    };
+    json_response(serde_json::to_value(&page).expect("models serialise"), !includes_evolvable(headers))
+}
+
+fn next_link(state: &AppState, uri: &Uri, token: &str) -> String {
+    let origin = state.config.faults.foreign_next_link.as_deref().unwrap_or(&state.origin);
+    let kept: Vec<&str> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|it| !it.is_empty() && !it.starts_with("$skiptoken=") && !it.starts_with("%24skiptoken="))
+        .collect();
+    let mut query = kept.join("&");
+    if !query.is_empty() {
+        query.push('&');
+    }
+    format!("{origin}{}?{query}$skiptoken={token}", uri.path())
+}
+
+/// Whether the request asked for evolvable enum members.
+fn includes_evolvable(headers: &HeaderMap) -> bool {
+    headers.get_all("prefer").iter().any(|it| {
+        it.to_str().is_ok_and(|value| {
+            value.split(',').any(|part| part.trim().eq_ignore_ascii_case("include-unknown-enum-members"))
+        })
+    })
+}
+
+fn json_response(mut value: Value, downgrade_evolvable: bool) -> Response {
+    if downgrade_evolvable {
+        downgrade(&mut value);
+    }
+    let body = serde_json::to_vec(&value).expect("values serialise");
+    (
+        StatusCode::OK,
+        [("content-type", "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// Replaces evolvable members with `unknownFutureValue`, as the service does for requests without
+/// `Prefer: include-unknown-enum-members`.
+fn downgrade(value: &mut Value) {
+    let evolvable = [
+        ("messageType", ChatMessageType::SystemEventMessage.as_str()),
+        ("userIdentityType", TeamworkUserIdentityType::EmailUser.as_str()),
+    ];
+    match value {
+        Value::Object(object) => {
+            for (key, value) in object.iter_mut() {
+                if let Value::String(text) = value {
+                    if evolvable.iter().any(|(property, member)| key == property && text == member) {
+                        *text = ChatMessageType::UnknownFutureValue.as_str().to_owned();
+                    }
+                } else {
+                    downgrade(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(downgrade),
+        _ => {}
+    }
+}
+
+/// An opaque `$skiptoken` for a cursor of `numbers`.
+fn encode_token(numbers: &[usize]) -> String {
+    let text: Vec<String> = numbers.iter().map(|it| format!("{it:x}")).collect();
+    format!("M{}", text.join("Z"))
+}
+
+fn decode_token(token: Option<&str>, expected: usize) -> Result<Vec<usize>> {
+    let Some(token) = token else { return Ok(vec![0; expected]) };
+    let invalid = || ODataError::bad_request("The $skiptoken is invalid.");
+    let numbers: Vec<usize> = token
+        .strip_prefix('M')
+        .ok_or_else(invalid)?
+        .split('Z')
+        .map(|it| usize::from_str_radix(it, 16).map_err(|_| invalid()))
+        .collect::<Result<_>>()?;
+    if numbers.len() == expected {
+        Ok(numbers)
+    } else {
+        Err(invalid())
+    }
+}
