@@ -3482,9 +3482,19 @@ pub enum ConversationMember {
     Other(crate::AdditionalProperties),
 }
 impl ConversationMember {
-    /// The `@odata.type` the payload carried, if any.
-    pub fn odata_type(&self) -> ::core::option::Option<&str> {
-        let properties = match self {
+    /// The `@odata.type` of every concrete type this enum knows, in variant order.
+    pub const ODATA_TYPES: &'static [&'static str] = &[
+        "#microsoft.graph.aadUserConversationMember",
+        "#microsoft.graph.anonymousGuestConversationMember",
+        "#microsoft.graph.azureCommunicationServicesUserConversationMember",
+        "#microsoft.graph.microsoftAccountUserConversationMember",
+        "#microsoft.graph.phoneUserConversationMember",
+        "#microsoft.graph.skypeForBusinessUserConversationMember",
+        "#microsoft.graph.skypeUserConversationMember",
+    ];
+    /// The properties of the value that its type does not declare, `@odata.type` among them.
+    pub fn additional_properties(&self) -> &crate::AdditionalProperties {
+        match self {
             Self::AadUserConversationMember(value) => &value.additional_properties,
             Self::AnonymousGuestConversationMember(value) => &value.additional_properties,
             Self::AzureCommunicationServicesUserConversationMember(value) => {
@@ -3499,8 +3509,32 @@ impl ConversationMember {
             }
             Self::SkypeUserConversationMember(value) => &value.additional_properties,
             Self::Other(object) => object,
-        };
-        crate::poly::odata_type(properties)
+        }
+    }
+    /// The undeclared properties, mutably.
+    pub fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
+        match self {
+            Self::AadUserConversationMember(value) => &mut value.additional_properties,
+            Self::AnonymousGuestConversationMember(value) => {
+                &mut value.additional_properties
+            }
+            Self::AzureCommunicationServicesUserConversationMember(value) => {
+                &mut value.additional_properties
+            }
+            Self::MicrosoftAccountUserConversationMember(value) => {
+                &mut value.additional_properties
+            }
+            Self::PhoneUserConversationMember(value) => &mut value.additional_properties,
+            Self::SkypeForBusinessUserConversationMember(value) => {
+                &mut value.additional_properties
+            }
+            Self::SkypeUserConversationMember(value) => &mut value.additional_properties,
+            Self::Other(object) => object,
+        }
+    }
+    /// The `@odata.type` the payload carried, if any.
+    pub fn odata_type(&self) -> ::core::option::Option<&str> {
+        crate::poly::odata_type(self.additional_properties())
     }
 }
 impl crate::poly::Dispatch for ConversationMember {
@@ -3854,9 +3888,42 @@ pub enum EventMessageDetail {
     Other(crate::AdditionalProperties),
 }
 impl EventMessageDetail {
-    /// The `@odata.type` the payload carried, if any.
-    pub fn odata_type(&self) -> ::core::option::Option<&str> {
-        let properties = match self {
+    /// The `@odata.type` of every concrete type this enum knows, in variant order.
+    pub const ODATA_TYPES: &'static [&'static str] = &[
+        "#microsoft.graph.callEndedEventMessageDetail",
+        "#microsoft.graph.callRecordingEventMessageDetail",
+        "#microsoft.graph.callStartedEventMessageDetail",
+        "#microsoft.graph.callTranscriptEventMessageDetail",
+        "#microsoft.graph.channelAddedEventMessageDetail",
+        "#microsoft.graph.channelDeletedEventMessageDetail",
+        "#microsoft.graph.channelDescriptionUpdatedEventMessageDetail",
+        "#microsoft.graph.channelRenamedEventMessageDetail",
+        "#microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail",
+        "#microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail",
+        "#microsoft.graph.chatRenamedEventMessageDetail",
+        "#microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail",
+        "#microsoft.graph.meetingPolicyUpdatedEventMessageDetail",
+        "#microsoft.graph.membersAddedEventMessageDetail",
+        "#microsoft.graph.membersDeletedEventMessageDetail",
+        "#microsoft.graph.membersJoinedEventMessageDetail",
+        "#microsoft.graph.membersLeftEventMessageDetail",
+        "#microsoft.graph.messagePinnedEventMessageDetail",
+        "#microsoft.graph.messageUnpinnedEventMessageDetail",
+        "#microsoft.graph.tabUpdatedEventMessageDetail",
+        "#microsoft.graph.teamArchivedEventMessageDetail",
+        "#microsoft.graph.teamCreatedEventMessageDetail",
+        "#microsoft.graph.teamDescriptionUpdatedEventMessageDetail",
+        "#microsoft.graph.teamJoiningDisabledEventMessageDetail",
+        "#microsoft.graph.teamJoiningEnabledEventMessageDetail",
+        "#microsoft.graph.teamRenamedEventMessageDetail",
+        "#microsoft.graph.teamUnarchivedEventMessageDetail",
+        "#microsoft.graph.teamsAppInstalledEventMessageDetail",
+        "#microsoft.graph.teamsAppRemovedEventMessageDetail",
+        "#microsoft.graph.teamsAppUpgradedEventMessageDetail",
+    ];
+    /// The properties of the value that its type does not declare, `@odata.type` among them.
+    pub fn additional_properties(&self) -> &crate::AdditionalProperties {
+        match self {
             Self::CallEndedEventMessageDetail(value) => &value.additional_properties,
             Self::CallRecordingEventMessageDetail(value) => &value.additional_properties,
             Self::CallStartedEventMessageDetail(value) => &value.additional_properties,
@@ -3912,8 +3979,103 @@ impl EventMessageDetail {
                 &value.additional_properties
             }
             Self::Other(object) => object,
-        };
-        crate::poly::odata_type(properties)
+        }
+    }
+    /// The undeclared properties, mutably.
+    pub fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
+        match self {
+            Self::CallEndedEventMessageDetail(value) => &mut value.additional_properties,
+            Self::CallRecordingEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::CallStartedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::CallTranscriptEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::ChannelAddedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::ChannelDeletedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::ChannelRenamedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::ChatRenamedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::MeetingPolicyUpdatedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::MembersAddedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::MembersDeletedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::MembersJoinedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::MembersLeftEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::MessagePinnedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::MessageUnpinnedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::TabUpdatedEventMessageDetail(value) => &mut value.additional_properties,
+            Self::TeamArchivedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::TeamCreatedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::TeamDescriptionUpdatedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::TeamJoiningDisabledEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::TeamJoiningEnabledEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::TeamRenamedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::TeamUnarchivedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::TeamsAppInstalledEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::TeamsAppRemovedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::TeamsAppUpgradedEventMessageDetail(value) => {
+                &mut value.additional_properties
+            }
+            Self::Other(object) => object,
+        }
+    }
+    /// The `@odata.type` the payload carried, if any.
+    pub fn odata_type(&self) -> ::core::option::Option<&str> {
+        crate::poly::odata_type(self.additional_properties())
     }
 }
 impl crate::poly::Dispatch for EventMessageDetail {
@@ -4242,17 +4404,39 @@ pub enum Identity {
     Other(crate::AdditionalProperties),
 }
 impl Identity {
-    /// The `@odata.type` the payload carried, if any.
-    pub fn odata_type(&self) -> ::core::option::Option<&str> {
-        let properties = match self {
+    /// The `@odata.type` of every concrete type this enum knows, in variant order.
+    pub const ODATA_TYPES: &'static [&'static str] = &[
+        "#microsoft.graph.identity",
+        "#microsoft.graph.teamworkApplicationIdentity",
+        "#microsoft.graph.teamworkConversationIdentity",
+        "#microsoft.graph.teamworkTagIdentity",
+        "#microsoft.graph.teamworkUserIdentity",
+    ];
+    /// The properties of the value that its type does not declare, `@odata.type` among them.
+    pub fn additional_properties(&self) -> &crate::AdditionalProperties {
+        match self {
             Self::Identity(value) => &value.additional_properties,
             Self::TeamworkApplicationIdentity(value) => &value.additional_properties,
             Self::TeamworkConversationIdentity(value) => &value.additional_properties,
             Self::TeamworkTagIdentity(value) => &value.additional_properties,
             Self::TeamworkUserIdentity(value) => &value.additional_properties,
             Self::Other(object) => object,
-        };
-        crate::poly::odata_type(properties)
+        }
+    }
+    /// The undeclared properties, mutably.
+    pub fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
+        match self {
+            Self::Identity(value) => &mut value.additional_properties,
+            Self::TeamworkApplicationIdentity(value) => &mut value.additional_properties,
+            Self::TeamworkConversationIdentity(value) => &mut value.additional_properties,
+            Self::TeamworkTagIdentity(value) => &mut value.additional_properties,
+            Self::TeamworkUserIdentity(value) => &mut value.additional_properties,
+            Self::Other(object) => object,
+        }
+    }
+    /// The `@odata.type` the payload carried, if any.
+    pub fn odata_type(&self) -> ::core::option::Option<&str> {
+        crate::poly::odata_type(self.additional_properties())
     }
 }
 impl crate::poly::Dispatch for Identity {
@@ -4426,16 +4610,40 @@ pub enum IdentitySet {
     Other(crate::AdditionalProperties),
 }
 impl IdentitySet {
-    /// The `@odata.type` the payload carried, if any.
-    pub fn odata_type(&self) -> ::core::option::Option<&str> {
-        let properties = match self {
+    /// The `@odata.type` of every concrete type this enum knows, in variant order.
+    pub const ODATA_TYPES: &'static [&'static str] = &[
+        "#microsoft.graph.identitySet",
+        "#microsoft.graph.chatMessageFromIdentitySet",
+        "#microsoft.graph.chatMessageMentionedIdentitySet",
+        "#microsoft.graph.chatMessageReactionIdentitySet",
+    ];
+    /// The properties of the value that its type does not declare, `@odata.type` among them.
+    pub fn additional_properties(&self) -> &crate::AdditionalProperties {
+        match self {
             Self::IdentitySet(value) => &value.additional_properties,
             Self::ChatMessageFromIdentitySet(value) => &value.additional_properties,
             Self::ChatMessageMentionedIdentitySet(value) => &value.additional_properties,
             Self::ChatMessageReactionIdentitySet(value) => &value.additional_properties,
             Self::Other(object) => object,
-        };
-        crate::poly::odata_type(properties)
+        }
+    }
+    /// The undeclared properties, mutably.
+    pub fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
+        match self {
+            Self::IdentitySet(value) => &mut value.additional_properties,
+            Self::ChatMessageFromIdentitySet(value) => &mut value.additional_properties,
+            Self::ChatMessageMentionedIdentitySet(value) => {
+                &mut value.additional_properties
+            }
+            Self::ChatMessageReactionIdentitySet(value) => {
+                &mut value.additional_properties
+            }
+            Self::Other(object) => object,
+        }
+    }
+    /// The `@odata.type` the payload carried, if any.
+    pub fn odata_type(&self) -> ::core::option::Option<&str> {
+        crate::poly::odata_type(self.additional_properties())
     }
 }
 impl crate::poly::Dispatch for IdentitySet {
