@@ -7,6 +7,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
@@ -68,11 +69,13 @@ fn retry_later(status: StatusCode, code: &'static str, retry_after: Option<&str>
 async fn cut(response: Response, divisor: usize) -> Response {
     let (mut parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let kept = if divisor == 0 { bytes.slice(0..0) } else { bytes.slice(0..bytes.len() / divisor) };
+    let kept = bytes.slice(0..bytes.len().checked_div(divisor).unwrap_or(0));
     parts.headers.remove("content-length");
-    let chunks: Vec<Result<bytes::Bytes, std::io::Error>> = vec![
-        Ok(kept),
-        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected fault: connection dropped")),
-    ];
-    Response::from_parts(parts, Body::from_stream(futures::stream::iter(chunks)))
+    let dropped = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected fault: connection dropped");
+    // The pause lets the headers and the kept bytes reach the client before the connection drops.
+    let chunks = futures::stream::iter([Ok(kept)]).chain(futures::stream::once(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        Err::<bytes::Bytes, _>(dropped)
+    }));
+    Response::from_parts(parts, Body::from_stream(chunks))
 }
