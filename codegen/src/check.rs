@@ -56,8 +56,14 @@ fn check_member_names(item: &Item, errors: &mut Errors) {
             used.insert(&en.fallback.rust, "the fallback for unknown values".to_owned());
             en.variants.iter().map(|it| (&it.name, &it.origin, "member")).collect()
         }
-        // Variant names come from type names, which `check_type_names` keeps unique.
-        ItemKind::Union(_) => Vec::new(),
+        // Variant names come from type names, which `check_type_names` keeps unique; the
+        // accessors of shared properties must not take the name of another method.
+        ItemKind::Union(union) => {
+            for method in names::UNION_METHODS {
+                used.insert(method, "a method every polymorphic enum has".to_owned());
+            }
+            union.shared.iter().map(|it| (&it.name, &it.origin, "property")).collect()
+        }
     };
     for (name, origin, what) in members {
         match used.get(name.rust.as_str()) {

@@ -85,11 +85,20 @@ fn emit_field(field: &Field) -> TokenStream {
     let Field { name, docs, ty, boxed, origin: _ } = field;
     let ident = ident(&name.rust);
     let docs = emit_docs(docs);
-    let ty = emit_ty(ty);
-    let ty = if *boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
+    let ty = emit_value_ty(ty, *boxed);
     quote! {
         #docs
         pub #ident: crate::Property<#ty>,
+    }
+}
+
+/// The type inside a field's `Property`.
+fn emit_value_ty(ty: &Ty, boxed: bool) -> TokenStream {
+    let ty = emit_ty(ty);
+    if boxed {
+        quote!(::std::boxed::Box<#ty>)
+    } else {
+        ty
     }
 }
 
@@ -190,12 +199,13 @@ fn emit_variant(variant: &Variant) -> TokenStream {
 }
 
 fn emit_union(ident: &Ident, docs: TokenStream, union: &Union) -> TokenStream {
-    let Union { variants, untagged, fallback, additional } = union;
+    let Union { variants, untagged, fallback, additional, shared } = union;
     let fallback = self::ident(&fallback.rust);
     let additional = self::ident(&additional.rust);
     let declarations = variants.iter().map(emit_union_variant);
     let variant_idents: Vec<_> = variants.iter().map(|it| self::ident(&it.name.rust)).collect();
     let discriminators: Vec<_> = variants.iter().map(|it| it.discriminator.as_str()).collect();
+    let accessors = shared.iter().map(|field| emit_accessor(field, &variant_idents, &fallback));
     let untagged = match untagged {
         Some(name) => {
             let name = self::ident(name);
@@ -236,6 +246,8 @@ fn emit_union(ident: &Ident, docs: TokenStream, union: &Union) -> TokenStream {
             pub fn odata_type(&self) -> ::core::option::Option<&str> {
                 crate::poly::odata_type(self.additional_properties())
             }
+
+            #(#accessors)*
         }
 
         impl crate::poly::Dispatch for #ident {
@@ -269,6 +281,23 @@ fn emit_union(ident: &Ident, docs: TokenStream, union: &Union) -> TokenStream {
                     #(Self::#variant_idents(value) => ::serde::Serialize::serialize(value, serializer),)*
                     Self::#fallback(object) => ::serde::Serialize::serialize(object, serializer),
                 }
+            }
+        }
+    }
+}
+
+/// A method returning a property every known variant has; `None` for the fallback.
+fn emit_accessor(field: &Field, variant_idents: &[Ident], fallback: &Ident) -> TokenStream {
+    let Field { name, docs: _, ty, boxed, origin: _ } = field;
+    let ident = ident(&name.rust);
+    let ty = emit_value_ty(ty, *boxed);
+    let doc = format!(" `{}`, which every type listed here has; `None` for [`Self::{fallback}`].", name.wire);
+    quote! {
+        #[doc = #doc]
+        pub fn #ident(&self) -> ::core::option::Option<&crate::Property<#ty>> {
+            match self {
+                #(Self::#variant_idents(value) => ::core::option::Option::Some(&value.#ident),)*
+                Self::#fallback(_) => ::core::option::Option::None,
             }
         }
     }

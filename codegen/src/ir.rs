@@ -114,6 +114,9 @@ pub struct Union {
     pub fallback: Name,
     /// The field of every variant's struct that keeps undeclared properties, `@odata.type` among them.
     pub additional: Name,
+    /// The fields the polymorphic type itself declares (inherited ones included), which every
+    /// variant's struct has: each gets an accessor on the enum.
+    pub shared: Vec<Field>,
 }
 
 /// One concrete type of a union.

@@ -92,7 +92,7 @@ fn lower_type(
             errors
                 .push(origin.join("polymorphic"), format!("polymorphic type `{wire}` has no concrete type to choose"));
         }
-        items.push(union_item(wire, ty, origin, &subtypes, decls));
+        items.push(union_item(wire, ty, origin, &subtypes, fields.clone(), decls));
     }
     if !ty.is_abstract {
         let name = if ty.polymorphic { names::base_struct_name(wire) } else { names::type_name(wire) };
@@ -318,6 +318,7 @@ fn union_item(
     ty: &TypeDef,
     origin: &Origin,
     subtypes: &[(&str, &TypeDef)],
+    shared: Vec<Field>,
     decls: &BTreeMap<&str, Decl>,
 ) -> Item {
     let base_first = subtypes.iter().filter(|it| it.0 == wire).chain(subtypes.iter().filter(|it| it.0 != wire));
@@ -351,6 +352,7 @@ fn union_item(
         untagged,
         fallback: names::variant_name(names::FALLBACK_VARIANT),
         additional: names::field_name(names::ADDITIONAL_PROPERTIES),
+        shared,
     });
     Item { name: names::type_name(wire), docs: Docs(docs), kind, origin: origin.clone() }
 }

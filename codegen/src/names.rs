@@ -18,6 +18,9 @@ pub const FALLBACK_VARIANT: &str = "Other";
 /// The field of every generated struct that keeps undeclared properties.
 pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
 
+/// Methods every polymorphic enum has, which an accessor of a shared property must not shadow.
+pub const UNION_METHODS: &[&str] = &["odata_type", "additional_properties", "additional_properties_mut"];
+
 /// Names of the hand-written items of `graph-models` that generated types must not take.
 pub const RESERVED_TYPE_NAMES: &[&str] =
     &["Property", "DateTimeOffset", "Duration", "Flags", "Page", "AdditionalProperties", "DecodeError"];

@@ -3536,6 +3536,122 @@ impl ConversationMember {
     pub fn odata_type(&self) -> ::core::option::Option<&str> {
         crate::poly::odata_type(self.additional_properties())
     }
+    /// `id`, which every type listed here has; `None` for [`Self::Other`].
+    pub fn id(&self) -> ::core::option::Option<&crate::Property<::std::string::String>> {
+        match self {
+            Self::AadUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.id)
+            }
+            Self::AnonymousGuestConversationMember(value) => {
+                ::core::option::Option::Some(&value.id)
+            }
+            Self::AzureCommunicationServicesUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.id)
+            }
+            Self::MicrosoftAccountUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.id)
+            }
+            Self::PhoneUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.id)
+            }
+            Self::SkypeForBusinessUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.id)
+            }
+            Self::SkypeUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.id)
+            }
+            Self::Other(_) => ::core::option::Option::None,
+        }
+    }
+    /// `displayName`, which every type listed here has; `None` for [`Self::Other`].
+    pub fn display_name(
+        &self,
+    ) -> ::core::option::Option<&crate::Property<::std::string::String>> {
+        match self {
+            Self::AadUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.display_name)
+            }
+            Self::AnonymousGuestConversationMember(value) => {
+                ::core::option::Option::Some(&value.display_name)
+            }
+            Self::AzureCommunicationServicesUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.display_name)
+            }
+            Self::MicrosoftAccountUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.display_name)
+            }
+            Self::PhoneUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.display_name)
+            }
+            Self::SkypeForBusinessUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.display_name)
+            }
+            Self::SkypeUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.display_name)
+            }
+            Self::Other(_) => ::core::option::Option::None,
+        }
+    }
+    /// `roles`, which every type listed here has; `None` for [`Self::Other`].
+    pub fn roles(
+        &self,
+    ) -> ::core::option::Option<
+        &crate::Property<::std::vec::Vec<::std::string::String>>,
+    > {
+        match self {
+            Self::AadUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.roles)
+            }
+            Self::AnonymousGuestConversationMember(value) => {
+                ::core::option::Option::Some(&value.roles)
+            }
+            Self::AzureCommunicationServicesUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.roles)
+            }
+            Self::MicrosoftAccountUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.roles)
+            }
+            Self::PhoneUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.roles)
+            }
+            Self::SkypeForBusinessUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.roles)
+            }
+            Self::SkypeUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.roles)
+            }
+            Self::Other(_) => ::core::option::Option::None,
+        }
+    }
+    /// `visibleHistoryStartDateTime`, which every type listed here has; `None` for [`Self::Other`].
+    pub fn visible_history_start_date_time(
+        &self,
+    ) -> ::core::option::Option<&crate::Property<crate::DateTimeOffset>> {
+        match self {
+            Self::AadUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.visible_history_start_date_time)
+            }
+            Self::AnonymousGuestConversationMember(value) => {
+                ::core::option::Option::Some(&value.visible_history_start_date_time)
+            }
+            Self::AzureCommunicationServicesUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.visible_history_start_date_time)
+            }
+            Self::MicrosoftAccountUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.visible_history_start_date_time)
+            }
+            Self::PhoneUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.visible_history_start_date_time)
+            }
+            Self::SkypeForBusinessUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.visible_history_start_date_time)
+            }
+            Self::SkypeUserConversationMember(value) => {
+                ::core::option::Option::Some(&value.visible_history_start_date_time)
+            }
+            Self::Other(_) => ::core::option::Option::None,
+        }
+    }
 }
 impl crate::poly::Dispatch for ConversationMember {
     fn dispatch<'de, D>(
@@ -4438,6 +4554,42 @@ impl Identity {
     pub fn odata_type(&self) -> ::core::option::Option<&str> {
         crate::poly::odata_type(self.additional_properties())
     }
+    /// `displayName`, which every type listed here has; `None` for [`Self::Other`].
+    pub fn display_name(
+        &self,
+    ) -> ::core::option::Option<&crate::Property<::std::string::String>> {
+        match self {
+            Self::Identity(value) => ::core::option::Option::Some(&value.display_name),
+            Self::TeamworkApplicationIdentity(value) => {
+                ::core::option::Option::Some(&value.display_name)
+            }
+            Self::TeamworkConversationIdentity(value) => {
+                ::core::option::Option::Some(&value.display_name)
+            }
+            Self::TeamworkTagIdentity(value) => {
+                ::core::option::Option::Some(&value.display_name)
+            }
+            Self::TeamworkUserIdentity(value) => {
+                ::core::option::Option::Some(&value.display_name)
+            }
+            Self::Other(_) => ::core::option::Option::None,
+        }
+    }
+    /// `id`, which every type listed here has; `None` for [`Self::Other`].
+    pub fn id(&self) -> ::core::option::Option<&crate::Property<::std::string::String>> {
+        match self {
+            Self::Identity(value) => ::core::option::Option::Some(&value.id),
+            Self::TeamworkApplicationIdentity(value) => {
+                ::core::option::Option::Some(&value.id)
+            }
+            Self::TeamworkConversationIdentity(value) => {
+                ::core::option::Option::Some(&value.id)
+            }
+            Self::TeamworkTagIdentity(value) => ::core::option::Option::Some(&value.id),
+            Self::TeamworkUserIdentity(value) => ::core::option::Option::Some(&value.id),
+            Self::Other(_) => ::core::option::Option::None,
+        }
+    }
 }
 impl crate::poly::Dispatch for Identity {
     fn dispatch<'de, D>(
@@ -4644,6 +4796,56 @@ impl IdentitySet {
     /// The `@odata.type` the payload carried, if any.
     pub fn odata_type(&self) -> ::core::option::Option<&str> {
         crate::poly::odata_type(self.additional_properties())
+    }
+    /// `application`, which every type listed here has; `None` for [`Self::Other`].
+    pub fn application(
+        &self,
+    ) -> ::core::option::Option<&crate::Property<crate::Identity>> {
+        match self {
+            Self::IdentitySet(value) => ::core::option::Option::Some(&value.application),
+            Self::ChatMessageFromIdentitySet(value) => {
+                ::core::option::Option::Some(&value.application)
+            }
+            Self::ChatMessageMentionedIdentitySet(value) => {
+                ::core::option::Option::Some(&value.application)
+            }
+            Self::ChatMessageReactionIdentitySet(value) => {
+                ::core::option::Option::Some(&value.application)
+            }
+            Self::Other(_) => ::core::option::Option::None,
+        }
+    }
+    /// `device`, which every type listed here has; `None` for [`Self::Other`].
+    pub fn device(&self) -> ::core::option::Option<&crate::Property<crate::Identity>> {
+        match self {
+            Self::IdentitySet(value) => ::core::option::Option::Some(&value.device),
+            Self::ChatMessageFromIdentitySet(value) => {
+                ::core::option::Option::Some(&value.device)
+            }
+            Self::ChatMessageMentionedIdentitySet(value) => {
+                ::core::option::Option::Some(&value.device)
+            }
+            Self::ChatMessageReactionIdentitySet(value) => {
+                ::core::option::Option::Some(&value.device)
+            }
+            Self::Other(_) => ::core::option::Option::None,
+        }
+    }
+    /// `user`, which every type listed here has; `None` for [`Self::Other`].
+    pub fn user(&self) -> ::core::option::Option<&crate::Property<crate::Identity>> {
+        match self {
+            Self::IdentitySet(value) => ::core::option::Option::Some(&value.user),
+            Self::ChatMessageFromIdentitySet(value) => {
+                ::core::option::Option::Some(&value.user)
+            }
+            Self::ChatMessageMentionedIdentitySet(value) => {
+                ::core::option::Option::Some(&value.user)
+            }
+            Self::ChatMessageReactionIdentitySet(value) => {
+                ::core::option::Option::Some(&value.user)
+            }
+            Self::Other(_) => ::core::option::Option::None,
+        }
     }
 }
 impl crate::poly::Dispatch for IdentitySet {

@@ -52,7 +52,6 @@ pub use page::Page;
 pub use property::Property;
 pub use time::{DateTimeOffset, Duration};
 
-
 /// The generated types, re-exported at the crate root.
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/models.rs"));
