@@ -87,6 +87,7 @@ pub fn seed_chats() -> Vec<SeedChat> {
         }
     }
     for chat in &mut chats {
+        describe_from_messages(chat);
         chat.messages.sort_by(|a, b| {
             b.last_modified_date_time
                 .get()
@@ -95,6 +96,27 @@ pub fn seed_chats() -> Vec<SeedChat> {
         });
     }
     chats
+}
+
+/// A chat known only from its messages (the list-messages examples) gets the topic of its latest
+/// rename and the times of its first and last message.
+fn describe_from_messages(chat: &mut SeedChat) {
+    if chat.chat.created_date_time.is_value() || chat.messages.is_empty() {
+        return;
+    }
+    let mut by_time: Vec<&ChatMessage> = chat.messages.iter().collect();
+    by_time.sort_by_key(|it| it.created_date_time.get().and_then(|it| it.to_timestamp().ok()));
+    let renamed = by_time.iter().rev().find_map(|it| match it.event_detail.get() {
+        Some(graph_models::EventMessageDetail::ChatRenamedEventMessageDetail(it)) => {
+            it.chat_display_name.get().cloned()
+        }
+        _ => None,
+    });
+    chat.chat.topic = renamed.map_or(Property::Null, Property::Value);
+    chat.chat.created_date_time =
+        by_time.iter().find_map(|it| it.created_date_time.get().cloned()).map_or(Property::Null, Property::Value);
+    chat.chat.last_updated_date_time =
+        by_time.last().and_then(|it| it.last_modified_date_time.get().cloned()).map_or(Property::Null, Property::Value);
 }
 
 fn parse<T: serde::de::DeserializeOwned>(text: &str) -> T {

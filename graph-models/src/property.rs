@@ -17,7 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// let unset: Property<String> = Property::Null;
 /// assert!(unset.get().is_none() && unset.is_null());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Property<T> {
     /// Not in the payload.
     #[default]

@@ -2,8 +2,8 @@
 
 use graph_models::{
     decode, CallEndedEventMessageDetail, Chat, ChatMessage, ChatMessageHistoryItem, ChatMessagePolicyViolation,
-    ChatMessagePolicyViolationDlpActionTypes as Dlp, ChatType, ConversationMember, EventMessageDetail, Flags,
-    Identity, IdentitySet, Page, Property,
+    ChatMessagePolicyViolationDlpActionTypes as Dlp, ChatType, ConversationMember, EventMessageDetail, Flags, Identity,
+    IdentitySet, Page, Property,
 };
 use serde_json::{json, Value};
 
@@ -121,7 +121,8 @@ fn flags_with_unknown_names_round_trip() {
         round_trip(json!({"dlpAction": "notifySender,blockAccess,quarantine", "verdictDetails": "none"}));
     let dlp = violation.dlp_action.get().unwrap();
     assert_eq!(dlp.members(), &[Dlp::NotifySender, Dlp::BlockAccess, Dlp::Other("quarantine".into())]);
-    let history: ChatMessageHistoryItem = round_trip(json!({"actions": "", "modifiedDateTime": "2021-01-01T00:00:00Z"}));
+    let history: ChatMessageHistoryItem =
+        round_trip(json!({"actions": "", "modifiedDateTime": "2021-01-01T00:00:00Z"}));
     assert!(history.actions.get().unwrap().is_empty());
     assert_eq!(serde_json::to_value(Flags::new(vec![Dlp::None])).unwrap(), "none");
 }
@@ -137,7 +138,10 @@ fn bad_payloads_name_the_path_to_the_bad_field() {
     let err = decode::<Page<ChatMessage>>(br#"{"value": [{"id": "1"}, {"id": "2", "mentions": [{"id": "0"}]}]}"#)
         .unwrap_err();
     assert_eq!(err.path, "value[1].mentions[0].id");
-    assert!(err.to_string().starts_with("`value[1].mentions[0].id`: invalid type: string \"0\", expected i32"), "{err}");
+    assert!(
+        err.to_string().starts_with("`value[1].mentions[0].id`: invalid type: string \"0\", expected i32"),
+        "{err}"
+    );
     let err = decode::<Chat>(b"{\"id\": \"c\", \"topic\": 7}").unwrap_err();
     assert_eq!(err.path, "topic");
     assert!(decode::<Chat>(b"{\"id\": \"c\"} trailing").is_err());
@@ -172,8 +176,11 @@ fn annotations_are_written_first_so_readers_can_stream_subtypes() {
 #[test]
 fn no_input_shape_panics() {
     // Wrong JSON kinds at every level are errors, not panics.
-    for input in ["null", "1", "\"s\"", "[]", "{\"value\": 1}", "{\"value\": [1]}", "{\"value\": [{\"eventDetail\": []}]}"] {
+    for input in
+        ["null", "1", "\"s\"", "[]", "{\"value\": 1}", "{\"value\": [1]}", "{\"value\": [{\"eventDetail\": []}]}"]
+    {
         assert!(decode::<Page<ChatMessage>>(input.as_bytes()).is_err(), "{input}");
     }
-    assert!(decode::<ConversationMember>(br#"{"@odata.type": 5}"#).is_ok_and(|it| matches!(it, ConversationMember::Other(_))));
+    assert!(decode::<ConversationMember>(br#"{"@odata.type": 5}"#)
+        .is_ok_and(|it| matches!(it, ConversationMember::Other(_))));
 }

@@ -55,7 +55,8 @@ fn fixtures_are_the_examples_of_the_seed_pages() {
         let text = std::fs::read_to_string(&page).unwrap();
         for (index, example) in response_examples(&text).into_iter().enumerate() {
             let name = format!("{prefix}-{}", index + 1);
-            let (_, fixture) = fixtures.iter().find(|(it, _)| *it == name).unwrap_or_else(|| panic!("no fixture {name}"));
+            let (_, fixture) =
+                fixtures.iter().find(|(it, _)| *it == name).unwrap_or_else(|| panic!("no fixture {name}"));
             assert_eq!(fixture.trim_end(), example, "{name} differs from its seed page");
             compared += 1;
         }
@@ -88,7 +89,9 @@ fn system_events_arrive_as_unknown_future_value_or_system_event_message() {
         }
     }
     assert!(seen.contains(&ChatMessageType::UnknownFutureValue));
-    assert!(seen.iter().all(|it| matches!(it, ChatMessageType::UnknownFutureValue | ChatMessageType::SystemEventMessage)));
+    assert!(seen
+        .iter()
+        .all(|it| matches!(it, ChatMessageType::UnknownFutureValue | ChatMessageType::SystemEventMessage)));
 }
 
 #[test]

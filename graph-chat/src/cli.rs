@@ -1,0 +1,163 @@
+//! The command line, as clap reads it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Read Microsoft Teams chats through Microsoft Graph, or through an embedded mock of it.
+///
+/// Credentials come from GRAPH_TOKEN, or GRAPH_TENANT_ID + GRAPH_CLIENT_ID + GRAPH_CLIENT_SECRET
+/// (client credentials). With neither and no --base-url, graph-chat starts the embedded mock
+/// server and talks to it.
+#[derive(Debug, Parser)]
+#[command(name = "graph-chat", version)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Options for every command.
+    #[command(flatten)]
+    pub global: Global,
+}
+
+/// Options for every command.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Any Graph-compatible root, e.g. a proxy or graph-mock: http://127.0.0.1:PORT/v1.0.
+    #[arg(long, global = true)]
+    pub base_url: Option<String>,
+    /// The national cloud: its Graph root, sign-in authority and scope.
+    #[arg(long, global = true, value_enum, default_value_t = CloudArg::Global)]
+    pub cloud: CloudArg,
+    /// Ask for evolvable enum members (Prefer: include-unknown-enum-members).
+    #[arg(long, global = true)]
+    pub include_unknown_enum_members: bool,
+    /// Machine output: one JSON object per line.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// How often to retry throttled (429) and unavailable (503, 504) requests.
+    #[arg(long, global = true, default_value_t = 6)]
+    pub max_retries: u32,
+    /// Use the embedded mock Graph server, even when credentials are set.
+    #[arg(long, global = true, conflicts_with = "base_url")]
+    pub mock: bool,
+}
+
+/// A national cloud.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CloudArg {
+    /// graph.microsoft.com.
+    Global,
+    /// US Government L4 (GCC High).
+    Usgov,
+    /// US Government L5 (DoD).
+    UsgovDod,
+    /// Microsoft Graph operated by 21Vianet in China.
+    China,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Chats.
+    #[command(subcommand)]
+    Chats(ChatsCommand),
+    /// Messages.
+    #[command(subcommand)]
+    Messages(MessagesCommand),
+    /// Chat members.
+    #[command(subcommand)]
+    Members(MembersCommand),
+}
+
+/// Chat commands.
+#[derive(Debug, Subcommand)]
+pub enum ChatsCommand {
+    /// List the chats of the signed-in user, or of --user.
+    List {
+        /// A user id or user principal name; without it, the signed-in user (/me).
+        #[arg(long)]
+        user: Option<String>,
+        /// Inline navigation properties (machine output; the table always shows both).
+        #[arg(long, value_enum)]
+        expand: Vec<ExpandArg>,
+        /// Chats per page, 1 to 50.
+        #[arg(long)]
+        top: Option<u32>,
+    },
+    /// Show one chat.
+    Get {
+        /// The chat id, e.g. 19:...@thread.v2.
+        chat_id: String,
+        /// Inline navigation properties.
+        #[arg(long, value_enum)]
+        expand: Vec<ExpandArg>,
+    },
+}
+
+/// A navigation property to inline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExpandArg {
+    /// The chat's members.
+    Members,
+    /// A preview of the chat's last message.
+    #[value(name = "lastMessagePreview")]
+    LastMessagePreview,
+}
+
+/// Message commands.
+#[derive(Debug, Subcommand)]
+pub enum MessagesCommand {
+    /// List the messages of a chat, newest first.
+    List {
+        /// The chat id.
+        chat_id: String,
+        /// Messages per page, 1 to 50.
+        #[arg(long)]
+        top: Option<u32>,
+        /// Only messages modified after this time (RFC 3339).
+        #[arg(long)]
+        since: Option<jiff::Timestamp>,
+        /// Only messages modified before this time (RFC 3339).
+        #[arg(long)]
+        until: Option<jiff::Timestamp>,
+    },
+    /// Export every message of every chat of a user (getAllMessages) as JSON lines, as received.
+    Export {
+        /// The user id or user principal name.
+        #[arg(long)]
+        user: String,
+        /// The file to write, one message per line.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// The licensing and payment model; without it, evaluation mode.
+        #[arg(long, value_enum)]
+        model: Option<ModelArg>,
+        /// Only messages modified after this time (RFC 3339).
+        #[arg(long)]
+        since: Option<jiff::Timestamp>,
+        /// Only messages modified before this time (RFC 3339).
+        #[arg(long)]
+        until: Option<jiff::Timestamp>,
+        /// Messages per page, 1 to 50.
+        #[arg(long)]
+        top: Option<u32>,
+    },
+}
+
+/// A getAllMessages payment model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    /// Model A: security and compliance apps.
+    A,
+    /// Model B: other apps.
+    B,
+}
+
+/// Member commands.
+#[derive(Debug, Subcommand)]
+pub enum MembersCommand {
+    /// List the members of a chat.
+    List {
+        /// The chat id.
+        chat_id: String,
+    },
+}

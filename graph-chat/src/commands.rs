@@ -1,0 +1,249 @@
+//! The commands: each fetches through the client and prints a table or JSON lines.
+
+use crate::cli::{ChatsCommand, ExpandArg, MembersCommand};
+use crate::describe::{describe, Names};
+use crate::error::CliError;
+use crate::render::{clip, table, text, time};
+use futures::TryStreamExt;
+use graph_client::{ChatMessageExt, ChatScope, GraphClient};
+use graph_models::{Chat, ChatMessage, ChatMessageInfo, ConversationMember};
+use std::io::Write;
+
+/// Writes one JSON object per line.
+fn json_line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> Result<(), CliError> {
+    serde_json::to_writer(&mut *out, value).map_err(std::io::Error::from)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// `chats list` and `chats get`.
+pub async fn chats(
+    client: &GraphClient,
+    command: ChatsCommand,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    match command {
+        ChatsCommand::List { user, expand, top } => {
+            let mut request = match &user {
+                Some(user) => client.user(user).chats(),
+                None => client.me().chats(),
+            };
+            // The table shows member counts and previews, so it always expands both.
+            if !json || expand.contains(&ExpandArg::Members) {
+                request = request.expand_members();
+            }
+            if !json || expand.contains(&ExpandArg::LastMessagePreview) {
+                request = request.expand_last_message_preview();
+            }
+            if let Some(top) = top {
+                request = request.top(top);
+            }
+            let mut chats = request.items();
+            let mut rows = Vec::new();
+            while let Some(chat) = chats.try_next().await? {
+                if json {
+                    json_line(out, &chat)?;
+                } else {
+                    rows.push(chat_row(&chat));
+                }
+            }
+            if !json {
+                writeln!(out, "{}", table(&["type", "topic", "members", "last message", "time"], rows))?;
+            }
+        }
+        ChatsCommand::Get { chat_id, expand } => {
+            let mut request = client.chat(&chat_id).get();
+            if !json || expand.contains(&ExpandArg::Members) {
+                request = request.expand_members();
+            }
+            if expand.contains(&ExpandArg::LastMessagePreview) {
+                request = request.expand_last_message_preview();
+            }
+            let chat = request.send().await?;
+            if json {
+                json_line(out, &chat)?;
+            } else {
+                write_chat(out, &chat)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn chat_row(chat: &Chat) -> Vec<String> {
+    let members = chat.members.get();
+    let topic = match chat.topic.as_deref().filter(|it| !it.is_empty()) {
+        Some(topic) => topic.to_owned(),
+        None => {
+            members.map(|it| member_names(it).join(", ")).filter(|it| !it.is_empty()).unwrap_or_else(|| "-".to_owned())
+        }
+    };
+    let preview = chat.last_message_preview.get();
+    vec![
+        chat.chat_type.get().map_or("-".to_owned(), |it| it.to_string()),
+        clip(&topic, 32),
+        members.map_or("-".to_owned(), |it| it.len().to_string()),
+        preview.map_or("-".to_owned(), |it| clip(&preview_text(it), 40)),
+        preview.map_or("-".to_owned(), |it| time(&it.created_date_time)),
+    ]
+}
+
+fn preview_text(preview: &ChatMessageInfo) -> String {
+    if let Some(detail) = preview.event_detail.get() {
+        return describe(detail, &Names::new());
+    }
+    if preview.is_deleted.get() == Some(&true) {
+        return "(deleted)".to_owned();
+    }
+    let as_message = ChatMessage { body: preview.body.clone(), from: preview.from.clone(), ..Default::default() };
+    let sender = as_message.from_display_name().map(|it| format!("{it}: ")).unwrap_or_default();
+    format!("{sender}{}", as_message.plain_text())
+}
+
+fn write_chat(out: &mut impl Write, chat: &Chat) -> Result<(), CliError> {
+    let members = chat.members.get().map(|it| member_names(it).join(", "));
+    let rows = [
+        ("id", text(&chat.id)),
+        ("type", chat.chat_type.get().map_or("-".to_owned(), |it| it.to_string())),
+        ("topic", text(&chat.topic)),
+        ("created", time(&chat.created_date_time)),
+        ("updated", time(&chat.last_updated_date_time)),
+        ("members", members.filter(|it| !it.is_empty()).unwrap_or_else(|| "-".to_owned())),
+        ("web url", text(&chat.web_url)),
+    ];
+    for (name, value) in rows {
+        writeln!(out, "{name:<8} {value}")?;
+    }
+    Ok(())
+}
+
+fn member_names(members: &[ConversationMember]) -> Vec<String> {
+    members.iter().map(|it| member_display_name(it).unwrap_or("?").to_owned()).collect()
+}
+
+/// What `messages list` asks for.
+pub struct ListMessages {
+    /// The chat id.
+    pub chat_id: String,
+    /// Messages per page.
+    pub top: Option<u32>,
+    /// Only messages modified after this.
+    pub since: Option<jiff::Timestamp>,
+    /// Only messages modified before this.
+    pub until: Option<jiff::Timestamp>,
+}
+
+/// `messages list`; `messages export` lives in `export.rs`.
+pub async fn list_messages(
+    client: &GraphClient,
+    command: ListMessages,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let ListMessages { chat_id, top, since, until } = command;
+    let chat = client.chat(&chat_id);
+    let names = if json { Names::new() } else { names(&chat).await? };
+    let mut request = chat.messages();
+    if let Some(top) = top {
+        request = request.top(top);
+    }
+    if let Some(since) = since {
+        request = request.modified_after(since);
+    }
+    if let Some(until) = until {
+        request = request.modified_before(until);
+    }
+    let mut messages = request.items();
+    let mut rows = Vec::new();
+    while let Some(message) = messages.try_next().await? {
+        if json {
+            json_line(out, &message)?;
+        } else {
+            rows.push(message_row(&message, &names));
+        }
+    }
+    if !json {
+        writeln!(out, "{}", table(&["time", "from", "message"], rows))?;
+    }
+    Ok(())
+}
+
+fn message_row(message: &ChatMessage, names: &Names) -> Vec<String> {
+    let (from, body) = if let Some(detail) = message.event_detail.get() {
+        ("-".to_owned(), describe(detail, names))
+    } else if message.deleted_date_time.is_value() {
+        (message.from_display_name().unwrap_or("-").to_owned(), "(deleted)".to_owned())
+    } else {
+        let edited = if message.last_edited_date_time.is_value() { " (edited)" } else { "" };
+        (message.from_display_name().unwrap_or("-").to_owned(), format!("{}{edited}", message.plain_text()))
+    };
+    vec![time(&message.created_date_time), from, clip(&body, 100)]
+}
+
+/// Display names of the chat's members by user id, for events that name people by id only.
+async fn names(chat: &ChatScope) -> Result<Names, CliError> {
+    let members: Vec<ConversationMember> = chat.members().items().try_collect().await?;
+    Ok(members
+        .iter()
+        .filter_map(|member| {
+            let user_id = member_user_id(member)?;
+            Some((user_id.to_owned(), member_display_name(member)?.to_owned()))
+        })
+        .collect())
+}
+
+/// `members list`.
+pub async fn members(
+    client: &GraphClient,
+    command: MembersCommand,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    let MembersCommand::List { chat_id } = command;
+    let mut members = client.chat(&chat_id).members().items();
+    let mut rows = Vec::new();
+    while let Some(member) = members.try_next().await? {
+        if json {
+            json_line(out, &member)?;
+            continue;
+        }
+        let kind = member
+            .odata_type()
+            .unwrap_or("-")
+            .trim_start_matches("#microsoft.graph.")
+            .trim_end_matches("ConversationMember");
+        let roles = member_roles(&member).join(", ");
+        rows.push(vec![
+            member_display_name(&member).unwrap_or("-").to_owned(),
+            if roles.is_empty() { "-".to_owned() } else { roles },
+            kind.to_owned(),
+            member_user_id(&member).unwrap_or("-").to_owned(),
+        ]);
+    }
+    if !json {
+        writeln!(out, "{}", table(&["name", "roles", "kind", "user id"], rows))?;
+    }
+    Ok(())
+}
+
+fn member_display_name(member: &ConversationMember) -> Option<&str> {
+    match member {
+        ConversationMember::Other(object) => object.get("displayName").and_then(|it| it.as_str()),
+        known => known.display_name().and_then(|it| it.as_deref()),
+    }
+}
+
+/// The Entra or Microsoft account user id of the member, for the kinds of member that have one.
+fn member_user_id(member: &ConversationMember) -> Option<&str> {
+    match member {
+        ConversationMember::AadUserConversationMember(it) => it.user_id.as_deref(),
+        ConversationMember::MicrosoftAccountUserConversationMember(it) => it.user_id.as_deref(),
+        ConversationMember::SkypeForBusinessUserConversationMember(it) => it.user_id.as_deref(),
+        _ => None,
+    }
+}
+
+fn member_roles(member: &ConversationMember) -> Vec<String> {
+    member.roles().and_then(|it| it.get()).cloned().unwrap_or_default()
+}

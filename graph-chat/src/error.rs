@@ -1,0 +1,67 @@
+//! What can end a command, and how it is reported: one line on stderr and an exit code.
+
+use std::fmt;
+use std::process::ExitCode;
+
+/// A failed command.
+#[derive(Debug)]
+pub enum CliError {
+    /// The options do not make sense together (exit code 2).
+    Usage(String),
+    /// Graph, or the client on the way to it, failed (exit code 1).
+    Graph(graph_client::Error),
+    /// A local file or socket failed (exit code 1).
+    Io(std::io::Error),
+}
+
+impl From<graph_client::Error> for CliError {
+    fn from(error: graph_client::Error) -> Self {
+        CliError::Graph(error)
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(error: std::io::Error) -> Self {
+        CliError::Io(error)
+    }
+}
+
+impl CliError {
+    /// 2 for usage errors, 1 for everything else.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Usage(_) => ExitCode::from(2),
+            CliError::Graph(_) | CliError::Io(_) => ExitCode::from(1),
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Usage(message) => write!(f, "{message}"),
+            CliError::Io(error) => write!(f, "{error}"),
+            CliError::Graph(error) => match error.http() {
+                // The OData code and message, and the request-id a support request needs.
+                Some(http) => {
+                    let (code, message) = match &http.error {
+                        Some(odata) => (odata.code.as_str(), odata.message.as_str()),
+                        None => (http.status.canonical_reason().unwrap_or("error"), ""),
+                    };
+                    write!(f, "{} {code}", http.status.as_u16())?;
+                    if !message.is_empty() {
+                        write!(f, ": {message}")?;
+                    }
+                    if let graph_client::Error::Throttled { attempts, .. } = error {
+                        write!(f, " (gave up after {attempts} attempts)")?;
+                    }
+                    if let Some(request_id) = &http.request_id {
+                        write!(f, " (request-id {request_id})")?;
+                    }
+                    Ok(())
+                }
+                None => write!(f, "{error}"),
+            },
+        }
+    }
+}

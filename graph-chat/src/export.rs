@@ -1,0 +1,119 @@
+//! `messages export`: every message of getAllMessages, all pages, one JSON object per line.
+
+use crate::cli::ModelArg;
+use crate::error::CliError;
+use futures::TryStreamExt;
+use graph_client::{GraphClient, Model};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What `messages export` asks for.
+pub struct Export {
+    /// The user whose chats to export.
+    pub user: String,
+    /// The JSON-lines file to write.
+    pub out: PathBuf,
+    /// The payment model.
+    pub model: Option<ModelArg>,
+    /// Only messages modified after this.
+    pub since: Option<jiff::Timestamp>,
+    /// Only messages modified before this.
+    pub until: Option<jiff::Timestamp>,
+    /// Messages per page.
+    pub top: Option<u32>,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exported {
+    /// Messages written.
+    pub messages: u64,
+    /// Pages read.
+    pub pages: u64,
+}
+
+/// Streams every page into `FILE.partial` and renames it to `FILE` once the last page is in, so
+/// that a file by the requested name is always a complete export.
+pub async fn export(client: &GraphClient, export: Export) -> Result<Exported, CliError> {
+    let Export { user, out, model, since, until, top } = export;
+    let mut request = client.user(&user).all_messages();
+    if let Some(model) = model {
+        request = request.model(match model {
+            ModelArg::A => Model::A,
+            ModelArg::B => Model::B,
+        });
+    }
+    if let Some(since) = since {
+        request = request.modified_after(since);
+    }
+    if let Some(until) = until {
+        request = request.modified_before(until);
+    }
+    request = request.top(top.unwrap_or(graph_client::MAX_TOP));
+    let partial = out.with_extension(format!(
+        "{}partial",
+        out.extension().map(|it| format!("{}.", it.to_string_lossy())).unwrap_or_default()
+    ));
+    let progress = progress_bar();
+    let result = write_pages(client, request, &partial, &progress).await;
+    progress.finish_and_clear();
+    match result {
+        Ok(done) => {
+            std::fs::rename(&partial, &out)?;
+            if std::io::stderr().is_terminal() {
+                eprintln!("exported {} messages from {} pages to {}", done.messages, done.pages, out.display());
+            }
+            Ok(done)
+        }
+        Err(err) => {
+            // Best effort: the error that stopped the export matters more than this one.
+            let _ = std::fs::remove_file(&partial);
+            Err(err)
+        }
+    }
+}
+
+async fn write_pages(
+    client: &GraphClient,
+    request: graph_client::AllMessages,
+    partial: &std::path::Path,
+    progress: &ProgressBar,
+) -> Result<Exported, CliError> {
+    let mut writer = std::io::BufWriter::new(std::fs::File::create(partial)?);
+    let started = Instant::now();
+    let mut done = Exported { messages: 0, pages: 0 };
+    let mut pages = request.raw_pages();
+    while let Some(page) = pages.try_next().await? {
+        for message in &page.value {
+            writer.write_all(message.get().as_bytes())?;
+            writer.write_all(b"\n")?;
+        }
+        done.messages += page.value.len() as u64;
+        done.pages += 1;
+        let rate = done.messages as f64 / started.elapsed().as_secs_f64().max(1e-3);
+        progress.set_message(format!(
+            "{} messages, {} pages, {rate:.0} messages/s, {} retries",
+            done.messages,
+            done.pages,
+            client.retries()
+        ));
+    }
+    writer.into_inner().map_err(|it| it.into_error())?.sync_all()?;
+    Ok(done)
+}
+
+/// A spinner on a terminal, nothing otherwise.
+fn progress_bar() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}

@@ -1,0 +1,52 @@
+//! `graph-chat`: Teams chats through Microsoft Graph, or through the embedded mock server.
+
+mod cli;
+mod commands;
+mod connect;
+mod describe;
+mod error;
+mod export;
+mod render;
+
+use clap::Parser;
+use cli::{Cli, Command, MessagesCommand};
+use error::CliError;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => return fail(&CliError::Io(err)),
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(&err),
+    }
+}
+
+fn fail(error: &CliError) -> ExitCode {
+    eprintln!("graph-chat: error: {error}");
+    error.exit_code()
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let connection = connect::connect(&cli.global).await?;
+    let client = &connection.client;
+    let json = cli.global.json;
+    let mut out = std::io::stdout().lock();
+    let result = match cli.command {
+        Command::Chats(command) => commands::chats(client, command, json, &mut out).await,
+        Command::Messages(MessagesCommand::List { chat_id, top, since, until }) => {
+            commands::list_messages(client, commands::ListMessages { chat_id, top, since, until }, json, &mut out).await
+        }
+        Command::Messages(MessagesCommand::Export { user, out: file, model, since, until, top }) => {
+            export::export(client, export::Export { user, out: file, model, since, until, top }).await.map(|_| ())
+        }
+        Command::Members(command) => commands::members(client, command, json, &mut out).await,
+    };
+    if let Some(mock) = connection.mock {
+        mock.shutdown().await;
+    }
+    result
+}

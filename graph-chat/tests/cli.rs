@@ -1,0 +1,160 @@
+//! The `graph-chat` binary end to end, against the embedded mock or a graph-mock started here.
+
+use graph_mock::{start, DatasetConfig, Faults, MockConfig, MockServer};
+use std::process::{Command, Output};
+
+/// The documented chat whose messages the seed pages list.
+const SEED_CHAT: &str = "19:2da4c29f6d7041eca70b638b43d45437@thread.v2";
+
+fn graph_chat(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_graph-chat"));
+    command.args(args);
+    for name in ["GRAPH_TOKEN", "GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_SECRET"] {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied());
+    command.output().expect("graph-chat runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(output.status.success(), "failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+async fn run(args: Vec<String>, env: Vec<(String, String)>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        graph_chat(&args, &env)
+    })
+    .await
+    .unwrap()
+}
+
+async fn mock(dataset: DatasetConfig, faults: Faults) -> MockServer {
+    start(MockConfig { dataset, faults, ..Default::default() }).await.unwrap()
+}
+
+#[test]
+fn without_credentials_the_embedded_mock_answers_with_a_notice() {
+    let output = graph_chat(&["chats", "list"], &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("using the embedded mock Graph server"));
+    insta::assert_snapshot!("chats_list", stdout(&output));
+}
+
+#[test]
+fn messages_show_senders_plain_text_and_system_events() {
+    let output = graph_chat(&["messages", "list", SEED_CHAT, "--mock"], &[]);
+    assert!(output.stderr.is_empty(), "--mock is quiet");
+    insta::assert_snapshot!("messages_list", stdout(&output));
+}
+
+#[test]
+fn a_chat_and_its_members() {
+    insta::assert_snapshot!("chats_get", stdout(&graph_chat(&["chats", "get", SEED_CHAT, "--mock"], &[])));
+    let members = graph_chat(&["members", "list", "19:b8577894a63548969c5c92bb9c80c5e1@thread.v2", "--mock"], &[]);
+    insta::assert_snapshot!("members_list", stdout(&members));
+}
+
+#[test]
+fn json_output_is_one_model_per_line() {
+    let output = stdout(&graph_chat(&["chats", "list", "--json", "--mock", "--expand", "members"], &[]));
+    let chats: Vec<graph_models::Chat> = output.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert!(chats.len() > 12);
+    assert!(chats.iter().all(|it| it.members.is_value()));
+    assert!(chats.iter().all(|it| it.last_message_preview.is_absent()));
+}
+
+#[test]
+fn errors_are_one_line_with_the_odata_code_and_request_id() {
+    let output = graph_chat(&["chats", "get", "19:missing@thread.v2", "--mock"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("graph-chat: error: 404 NotFound: Chat '19:missing@thread.v2' was not found. (request-id "),
+        "{stderr}"
+    );
+
+    let usage = graph_chat(&["chats", "list", "--top", "many"], &[]);
+    assert_eq!(usage.status.code(), Some(2));
+    let too_many = graph_chat(&["chats", "list", "--top", "51", "--mock"], &[]);
+    assert_eq!(too_many.status.code(), Some(1), "caught before sending: {}", String::from_utf8_lossy(&too_many.stderr));
+    let no_credentials = graph_chat(&["chats", "list", "--base-url", "http://127.0.0.1:9/v1.0"], &[]);
+    assert_eq!(no_credentials.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_credentials.stderr).contains("GRAPH_TOKEN"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_writes_every_message_once_despite_throttling_and_outages() {
+    let dataset = DatasetConfig { seed_examples: false, chats: 5, messages_per_chat: 230, seed: 9 };
+    let clean = mock(dataset.clone(), Faults::default()).await;
+    let faulty = mock(
+        dataset,
+        Faults {
+            throttle_every: 5,
+            unavailable_every: 7,
+            unavailable_burst: 2,
+            retry_after: Some("0.01".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let dir = std::env::temp_dir().join(format!("graph-chat-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut files = Vec::new();
+    for (name, server) in [("clean", &clean), ("faulty", &faulty)] {
+        let file = dir.join(format!("{name}.jsonl"));
+        let user = server.users()[0].id.clone();
+        let args = [
+            "messages",
+            "export",
+            "--user",
+            &user,
+            "--out",
+            file.to_str().unwrap(),
+            "--base-url",
+            &server.base_url(),
+            "--max-retries",
+            "8",
+        ];
+        let output =
+            run(args.iter().map(|it| it.to_string()).collect(), vec![("GRAPH_TOKEN".into(), server.token().into())])
+                .await;
+        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(output.stderr.is_empty(), "quiet when not on a terminal");
+        files.push(std::fs::read_to_string(&file).unwrap());
+    }
+    assert!(faulty.requests() > clean.requests() + 10, "faults were injected and retried");
+    let lines: Vec<&str> = files[1].lines().collect();
+    assert_eq!(lines.len(), 5 * 230);
+    let ids: std::collections::BTreeSet<_> = lines
+        .iter()
+        .map(|it| serde_json::from_str::<graph_models::ChatMessage>(it).unwrap())
+        .map(|it| (it.chat_id, it.id))
+        .collect();
+    assert_eq!(ids.len(), lines.len(), "every message exactly once");
+    assert_eq!(files[0], files[1], "the same bytes as without faults");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_refuses_a_foreign_next_link() {
+    let server = mock(
+        DatasetConfig { seed_examples: false, chats: 1, messages_per_chat: 120, seed: 1 },
+        Faults { foreign_next_link: Some("http://127.0.0.2:9".into()), ..Default::default() },
+    )
+    .await;
+    let file = std::env::temp_dir().join(format!("graph-chat-foreign-{}.jsonl", std::process::id()));
+    let user = server.users()[0].id.clone();
+    let args =
+        ["messages", "export", "--user", &user, "--out", file.to_str().unwrap(), "--base-url", &server.base_url()];
+    let output =
+        run(args.iter().map(|it| it.to_string()).collect(), vec![("GRAPH_TOKEN".into(), server.token().into())]).await;
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("another origin") && stderr.contains("127.0.0.2:9"), "{stderr}");
+    assert!(!file.exists(), "no file by the requested name after a failed export");
+}

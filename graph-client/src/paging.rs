@@ -1,0 +1,242 @@
+//! Streams of pages and of items that follow `@odata.nextLink` to the end.
+//!
+//! The link is followed verbatim (as an opaque URL) until a page has none, empty pages included.
+//! Every page request carries the headers of the first one. A link to another origin than the
+//! Graph root, or one already followed, ends the stream with an error. Only one page is held at
+//! a time: memory does not grow with the number of pages (see `LoopGuard` for how repeats are
+//! found in constant memory).
+
+use crate::client::GraphClient;
+use crate::error::{Error, LinkKind, Result};
+use crate::send::Call;
+use futures::stream::{self, BoxStream, Stream, StreamExt};
+use graph_models::Page;
+use serde::de::DeserializeOwned;
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use url::Url;
+
+/// A stream of the pages of a collection, first to last.
+///
+/// Errors end the stream. Get one with `.pages()` on a list request; see [`Items`] for the
+/// items one by one.
+pub struct Pages<T> {
+    inner: BoxStream<'static, Result<Page<T>>>,
+}
+
+/// A stream of the items of a collection, across all pages. Holds one page at a time.
+///
+/// ```no_run
+/// # async fn run(client: graph_client::GraphClient) -> Result<(), graph_client::Error> {
+/// use futures::TryStreamExt;
+///
+/// let mut chats = client.me().chats().items();
+/// while let Some(chat) = chats.try_next().await? {
+///     println!("{:?}", chat.topic.as_deref());
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Items<T> {
+    pages: Pages<T>,
+    current: std::vec::IntoIter<T>,
+}
+
+struct Walk {
+    client: GraphClient,
+    call: Call,
+    url: Url,
+    guard: LoopGuard,
+}
+
+enum State {
+    Next(Box<Walk>),
+    Failed(Error),
+    Done,
+}
+
+impl<T: DeserializeOwned + Send + 'static> Pages<T> {
+    /// The pages of `start`, or a stream of just the error that kept the request from being made.
+    pub(crate) fn new(client: GraphClient, start: Result<(Url, Call)>) -> Self {
+        let state = match start {
+            Ok((url, call)) => {
+                let mut guard = LoopGuard::default();
+                guard.is_repeat(&url);
+                State::Next(Box::new(Walk { guard, client, call, url }))
+            }
+            Err(error) => State::Failed(error),
+        };
+        Pages { inner: stream::unfold(state, step).boxed() }
+    }
+
+    /// The items of these pages, one by one.
+    pub fn items(self) -> Items<T> {
+        Items { pages: self, current: Vec::new().into_iter() }
+    }
+}
+
+async fn step<T: DeserializeOwned>(state: State) -> Option<(Result<Page<T>>, State)> {
+    match state {
+        State::Done => None,
+        State::Failed(error) => Some((Err(error), State::Done)),
+        State::Next(mut walk) => match walk.client.inner.get::<Page<T>>(walk.url.clone(), &walk.call).await {
+            Err(error) => Some((Err(error), State::Done)),
+            Ok(page) => {
+                let next = match page.next_link().filter(|link| !link.is_empty()) {
+                    None => State::Done,
+                    Some(link) => match walk.follow(link) {
+                        Ok(()) => State::Next(walk),
+                        Err(error) => State::Failed(error),
+                    },
+                };
+                Some((Ok(page), next))
+            }
+        },
+    }
+}
+
+impl Walk {
+    /// Moves on to `link`, if it is on the Graph root's origin and not followed before.
+    fn follow(&mut self, link: &str) -> Result<()> {
+        let next = self
+            .url
+            .join(link)
+            .map_err(|err| Error::UnexpectedResponse(format!("@odata.nextLink `{link}` is not a URL: {err}")))?;
+        if next.origin() != self.client.inner.origin {
+            return Err(Error::ForeignOrigin { link: LinkKind::NextLink, url: next.to_string() });
+        }
+        if self.guard.is_repeat(&next) {
+            return Err(Error::NextLinkLoop { url: next.to_string() });
+        }
+        self.url = next;
+        Ok(())
+    }
+}
+
+/// Finds a link that was followed before, in constant memory.
+///
+/// The last [`LoopGuard::WINDOW`] links are remembered exactly (as 64-bit hashes), so a loop
+/// back to any of them stops paging before a single page is fetched twice. Longer loops are
+/// caught by Brent's cycle detection: one saved link, replaced at power-of-two distances, which
+/// a loop of any length meets again within about twice its length.
+#[derive(Debug)]
+struct LoopGuard {
+    recent: VecDeque<u64>,
+    recent_set: HashSet<u64>,
+    saved: Option<u64>,
+    distance: u64,
+    power: u64,
+}
+
+impl Default for LoopGuard {
+    fn default() -> Self {
+        LoopGuard { recent: VecDeque::new(), recent_set: HashSet::new(), saved: None, distance: 0, power: 1 }
+    }
+}
+
+impl LoopGuard {
+    const WINDOW: usize = 1024;
+
+    /// Records `url`; true if it was followed before (as far as the guard can tell).
+    fn is_repeat(&mut self, url: &Url) -> bool {
+        let mut hasher = DefaultHasher::new();
+        url.as_str().hash(&mut hasher);
+        self.is_repeat_hash(hasher.finish())
+    }
+
+    fn is_repeat_hash(&mut self, hash: u64) -> bool {
+        if self.saved == Some(hash) || !self.recent_set.insert(hash) {
+            return true;
+        }
+        self.recent.push_back(hash);
+        if self.recent.len() > Self::WINDOW {
+            let oldest = self.recent.pop_front().expect("the window is not empty");
+            self.recent_set.remove(&oldest);
+        }
+        self.distance += 1;
+        if self.saved.is_none() || self.distance == self.power {
+            self.saved = Some(hash);
+            self.power = self.power.saturating_mul(2);
+            self.distance = 0;
+        }
+        false
+    }
+}
+
+impl<T> Stream for Pages<T> {
+    type Item = Result<Page<T>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+}
+
+impl<T> Stream for Items<T> {
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.current.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match this.pages.inner.poll_next_unpin(cx) {
+                Poll::Ready(Some(Ok(page))) => this.current = page.value.into_iter(),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+// `Items` never pins its fields: the page stream is boxed and the iterator is moved freely.
+impl<T> Unpin for Items<T> {}
+
+impl<T> fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages").finish_non_exhaustive()
+    }
+}
+
+impl<T> fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items").field("buffered", &self.current.len()).finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LoopGuard;
+
+    #[test]
+    fn short_loops_are_caught_at_the_first_repeat() {
+        let mut guard = LoopGuard::default();
+        assert!(!guard.is_repeat_hash(1));
+        assert!(guard.is_repeat_hash(1), "a page linking to itself");
+        let mut guard = LoopGuard::default();
+        for link in 0..1000 {
+            assert!(!guard.is_repeat_hash(link));
+        }
+        assert!(guard.is_repeat_hash(3), "a loop back 997 pages");
+    }
+
+    #[test]
+    fn long_loops_are_caught_eventually_in_constant_memory() {
+        // Links 0..5000, then round again from 100: a loop of 4900 pages.
+        let mut guard = LoopGuard::default();
+        let links = (0..5000).chain((100..5000).cycle());
+        let caught = links.take(50_000).position(|link| guard.is_repeat_hash(link));
+        let caught = caught.expect("the loop is found");
+        assert!(caught < 5000 + 2 * 4900, "found after {caught} links");
+        assert!(guard.recent.len() <= LoopGuard::WINDOW && guard.recent_set.len() <= LoopGuard::WINDOW);
+    }
+
+    #[test]
+    fn distinct_links_are_never_repeats() {
+        let mut guard = LoopGuard::default();
+        assert!((0..200_000u64).all(|link| !guard.is_repeat_hash(link.wrapping_mul(0x9E37_79B9_7F4A_7C15))));
+    }
+}
