@@ -24,6 +24,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1.0/me/chats", get(list_my_chats))
         .route("/v1.0/users/{user}/chats", get(list_user_chats))
         .route("/v1.0/users/{user}/chats/getAllMessages", get(all_messages))
+        // The SDKs call the function with OData's parentheses; the service accepts both.
+        .route("/v1.0/users/{user}/chats/getAllMessages()", get(all_messages))
         .route("/v1.0/chats/{chat}", get(get_my_chat))
         .route("/v1.0/me/chats/{chat}", get(get_my_chat))
         .route("/v1.0/users/{user}/chats/{chat}", get(get_user_chat))
