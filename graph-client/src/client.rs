@@ -4,7 +4,7 @@ use crate::auth::{BearerToken, DynTokenProvider, TokenProvider};
 use crate::chats::ListChats;
 use crate::cloud::{checked_root, Cloud};
 use crate::encode::Query;
-use crate::error::{Error, Result};
+use crate::error::{Error, LinkKind, Result};
 use crate::ratelimit::{RateLimiter, RateLimits};
 use crate::retry::RetryPolicy;
 use crate::scope::{ChatScope, MeScope, Owner, UserScope};
@@ -55,6 +55,10 @@ pub(crate) struct Inner {
     pub(crate) unknown_enum_members: bool,
     /// Retries made so far by every request of this client and its clones.
     pub(crate) retries: std::sync::atomic::AtomicU64,
+    /// The most bytes of one response body (after decompression) that are read.
+    pub(crate) max_response_bytes: u64,
+    /// The most consecutive empty pages whose nextLinks are followed.
+    pub(crate) max_empty_pages: u32,
 }
 
 impl GraphClient {
@@ -102,6 +106,19 @@ impl GraphClient {
     }
 }
 
+impl Inner {
+    /// Refuses `target` unless it has the Graph root's scheme, host and port: the only origin
+    /// that gets the token. An `https` root never lets a link or redirect downgrade to `http`,
+    /// not even on the same host and port.
+    pub(crate) fn check_origin(&self, link: LinkKind, target: &Url) -> Result<()> {
+        if target.origin() == self.origin {
+            Ok(())
+        } else {
+            Err(Error::ForeignOrigin { link, url: target.to_string() })
+        }
+    }
+}
+
 impl fmt::Debug for GraphClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
@@ -112,6 +129,8 @@ impl fmt::Debug for GraphClient {
             .field("retry", &inner.retry)
             .field("rate_limits", &inner.limiter.as_ref().map(RateLimiter::limits))
             .field("include_unknown_enum_members", &inner.unknown_enum_members)
+            .field("max_response_bytes", &inner.max_response_bytes)
+            .field("max_empty_pages", &inner.max_empty_pages)
             .finish_non_exhaustive()
     }
 }
@@ -126,6 +145,8 @@ pub struct GraphClientBuilder {
     unknown_enum_members: bool,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: u64,
+    max_empty_pages: u32,
 }
 
 impl Default for GraphClientBuilder {
@@ -139,11 +160,20 @@ impl Default for GraphClientBuilder {
             unknown_enum_members: false,
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
+            max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
+            max_empty_pages: Self::DEFAULT_MAX_EMPTY_PAGES,
         }
     }
 }
 
 impl GraphClientBuilder {
+    /// The default of [`max_response_bytes`](Self::max_response_bytes): 64 MiB. A Graph page of
+    /// 50 messages is at most a few MB.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+
+    /// The default of [`max_empty_pages`](Self::max_empty_pages): 100.
+    pub const DEFAULT_MAX_EMPTY_PAGES: u32 = 100;
+
     /// The cloud: selects the Graph root, and the authority and scope of the token provider.
     pub fn cloud(mut self, cloud: Cloud) -> Self {
         self.cloud = cloud;
@@ -201,6 +231,28 @@ impl GraphClientBuilder {
         self
     }
 
+    /// The most bytes of one response body that are read, counted after decompression (so a
+    /// small gzip body that inflates past it is stopped too);
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](Self::DEFAULT_MAX_RESPONSE_BYTES) by default. The body is
+    /// read chunk by chunk and reading stops with [`Error::ResponseTooLarge`] as soon as the
+    /// limit is passed, or before reading when `Content-Length` announces more; an endless
+    /// chunked stream is cut off the same way. Applies to error bodies too.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// The most consecutive empty pages (pages without items) whose `@odata.nextLink` paging
+    /// follows; [`DEFAULT_MAX_EMPTY_PAGES`](Self::DEFAULT_MAX_EMPTY_PAGES) by default. Graph may
+    /// answer empty pages mid-collection, so a few are normal; a server that answers nothing
+    /// but empty pages with ever new links would otherwise keep a stream going forever. When
+    /// empty page number `limit + 1` in a row still has a nextLink, the stream yields that page
+    /// and ends with [`Error::TooManyEmptyPages`]; a page with items resets the count.
+    pub fn max_empty_pages(mut self, limit: u32) -> Self {
+        self.max_empty_pages = limit;
+        self
+    }
+
     /// The client, or [`Error::Config`] if the base URL is unusable or no token provider is set.
     pub fn build(self) -> Result<GraphClient> {
         let root = self.base_url.as_deref().unwrap_or(self.cloud.graph_root());
@@ -231,6 +283,8 @@ impl GraphClientBuilder {
                 limiter: self.rate_limits.map(RateLimiter::new),
                 unknown_enum_members: self.unknown_enum_members,
                 retries: std::sync::atomic::AtomicU64::new(0),
+                max_response_bytes: self.max_response_bytes,
+                max_empty_pages: self.max_empty_pages,
             }),
         })
     }
@@ -249,6 +303,10 @@ impl fmt::Debug for GraphClientBuilder {
             .field("retry", &self.retry)
             .field("rate_limits", &self.rate_limits)
             .field("include_unknown_enum_members", &self.unknown_enum_members)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_empty_pages", &self.max_empty_pages)
             .finish_non_exhaustive()
     }
 }

@@ -4,10 +4,14 @@
 use crate::auth::{AccessToken, TokenProvider, TokenRequest};
 use crate::cloud::checked_root;
 use crate::error::{AuthError, TokenEndpointError};
+use crate::send::{read_body, ExchangeError};
 use serde::Deserialize;
 use std::fmt;
 use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, OnceCell};
+
+/// The most bytes of a token endpoint answer that are read; real ones are a few KiB.
+const TOKEN_ANSWER_LIMIT: u64 = 1024 * 1024;
 
 /// App-only tokens from `<authority>/<tenant>/oauth2/v2.0/token` with a client secret.
 ///
@@ -105,7 +109,13 @@ impl ClientCredentials {
             .await
             .map_err(AuthError::Transport)?;
         let status = response.status();
-        let body = response.bytes().await.map_err(AuthError::Transport)?;
+        let body = match read_body(response, TOKEN_ANSWER_LIMIT).await {
+            Ok(body) => body,
+            Err(ExchangeError::Transport(error)) => return Err(AuthError::Transport(error)),
+            Err(ExchangeError::TooLarge { .. }) => {
+                return Err(AuthError::InvalidResponse(format!("the answer is larger than {TOKEN_ANSWER_LIMIT} bytes")))
+            }
+        };
         if !status.is_success() {
             return Err(rejected(status.as_u16(), &body));
         }

@@ -69,6 +69,30 @@ pub enum Error {
         /// The repeated link.
         url: String,
     },
+    /// A response body was larger than
+    /// [`GraphClientBuilder::max_response_bytes`](crate::GraphClientBuilder::max_response_bytes)
+    /// (counted after decompression). Reading stopped as soon as the limit was passed, or before
+    /// the first byte when `Content-Length` announced more; nothing beyond the limit was buffered.
+    /// Not retried: a body that large is not a transient failure.
+    #[error("the response of {url} is larger than the limit of {limit} bytes{}", Announced(*.content_length))]
+    ResponseTooLarge {
+        /// The URL that answered.
+        url: String,
+        /// The configured limit, in bytes.
+        limit: u64,
+        /// The `Content-Length` the response announced, if it announced one.
+        content_length: Option<u64>,
+    },
+    /// Paging went through more consecutive empty pages than
+    /// [`GraphClientBuilder::max_empty_pages`](crate::GraphClientBuilder::max_empty_pages) and
+    /// stopped instead of following their nextLinks forever. The pages before were delivered.
+    #[error("paging stopped after {pages} consecutive empty pages; @odata.nextLink {url} was not followed")]
+    TooManyEmptyPages {
+        /// How many empty pages in a row were received.
+        pages: u32,
+        /// The nextLink of the last one, not followed.
+        url: String,
+    },
     /// The service answered in a way this client cannot use (a redirect without `Location`, too
     /// many redirects, a nextLink that is not a URL).
     #[error("unexpected response: {0}")]
@@ -96,6 +120,17 @@ impl fmt::Display for RetryAfter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
             Some(delay) => write!(f, " (last Retry-After: {:.3}s)", delay.as_secs_f64()),
+            None => Ok(()),
+        }
+    }
+}
+
+struct Announced(Option<u64>);
+
+impl fmt::Display for Announced {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(length) => write!(f, " (Content-Length: {length})"),
             None => Ok(()),
         }
     }

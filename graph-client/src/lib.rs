@@ -5,13 +5,18 @@
 //!   and query values are percent-encoded so they can never change the path or add a parameter.
 //! - **Paging** is a [`futures::Stream`] of items ([`Items`]) or pages ([`Pages`]) that follows
 //!   `@odata.nextLink` verbatim to the end, through empty pages, re-sending the request's headers,
-//!   holding one page at a time, and stopping with an error on a repeated link.
+//!   holding one page at a time, and stopping with an error on a repeated link or after too many
+//!   empty pages in a row ([`GraphClientBuilder::max_empty_pages`]).
+//! - **Bounded memory**: a response body is read chunk by chunk up to
+//!   [`GraphClientBuilder::max_response_bytes`] (64 MiB by default, counted after
+//!   decompression); a larger one, or an endless stream, ends with [`Error::ResponseTooLarge`].
 //! - **The token stays home**: a nextLink or redirect to another scheme, host or port than the
-//!   Graph root is an error and gets no request at all; tokens and secrets are redacted from
-//!   `Debug` output, errors and traces.
-//! - **Throttling**: 429, 503, 504 and connection failures are retried, honouring `Retry-After`
-//!   (seconds, fractional, or an HTTP date), else with exponential backoff and jitter, within a
-//!   [`RetryPolicy`]; an optional client-side [`RateLimits`] follows the documented Teams limits.
+//!   Graph root (an `https` to `http` downgrade included) is an error and gets no request at all;
+//!   tokens and secrets are redacted from `Debug` output, errors and traces.
+//! - **Throttling**: 429, 503, 504, connection failures and bodies cut short (truncated, reset
+//!   mid-body) are retried, honouring `Retry-After` (seconds, fractional, or an HTTP date), else
+//!   with exponential backoff and jitter, within a [`RetryPolicy`]; an optional client-side
+//!   [`RateLimits`] follows the documented Teams limits.
 //! - **Errors**: one [`Error`] that tells transport failures, HTTP errors with the parsed
 //!   [`ODataError`], throttling, decode errors naming the JSON path, invalid requests and
 //!   authentication failures apart.

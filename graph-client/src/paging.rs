@@ -1,10 +1,11 @@
 //! Streams of pages and of items that follow `@odata.nextLink` to the end.
 //!
-//! The link is followed verbatim (as an opaque URL) until a page has none, empty pages included.
-//! Every page request carries the headers of the first one. A link to another origin than the
-//! Graph root, or one already followed, ends the stream with an error. Only one page is held at
-//! a time: memory does not grow with the number of pages (see `LoopGuard` for how repeats are
-//! found in constant memory).
+//! The link is followed verbatim (as an opaque URL) until a page has none, empty pages included
+//! (up to a configured number in a row). Every page request carries the headers of the first
+//! one. A link to another origin than the Graph root, one already followed, or one past too many
+//! consecutive empty pages ends the stream with an error. Only one page is held at a time:
+//! memory does not grow with the number of pages (see `LoopGuard` for how repeats are found in
+//! constant memory).
 
 use crate::client::GraphClient;
 use crate::error::{Error, LinkKind, Result};
@@ -49,6 +50,8 @@ struct Walk {
     call: Call,
     url: Url,
     guard: LoopGuard,
+    /// How many pages in a row, the last one included, had no items.
+    empty_run: u32,
 }
 
 enum State {
@@ -64,7 +67,7 @@ impl<T: DeserializeOwned + Send + 'static> Pages<T> {
             Ok((url, call)) => {
                 let mut guard = LoopGuard::default();
                 guard.is_repeat(&url);
-                State::Next(Box::new(Walk { guard, client, call, url }))
+                State::Next(Box::new(Walk { guard, client, call, url, empty_run: 0 }))
             }
             Err(error) => State::Failed(error),
         };
@@ -84,6 +87,7 @@ async fn step<T: DeserializeOwned>(state: State) -> Option<(Result<Page<T>>, Sta
         State::Next(mut walk) => match walk.client.inner.get::<Page<T>>(walk.url.clone(), &walk.call).await {
             Err(error) => Some((Err(error), State::Done)),
             Ok(page) => {
+                walk.empty_run = if page.value.is_empty() { walk.empty_run.saturating_add(1) } else { 0 };
                 let next = match page.next_link().filter(|link| !link.is_empty()) {
                     None => State::Done,
                     Some(link) => match walk.follow(link) {
@@ -98,14 +102,16 @@ async fn step<T: DeserializeOwned>(state: State) -> Option<(Result<Page<T>>, Sta
 }
 
 impl Walk {
-    /// Moves on to `link`, if it is on the Graph root's origin and not followed before.
+    /// Moves on to `link`, if it is on the Graph root's origin, not followed before, and not
+    /// past too many empty pages in a row.
     fn follow(&mut self, link: &str) -> Result<()> {
         let next = self
             .url
             .join(link)
             .map_err(|err| Error::UnexpectedResponse(format!("@odata.nextLink `{link}` is not a URL: {err}")))?;
-        if next.origin() != self.client.inner.origin {
-            return Err(Error::ForeignOrigin { link: LinkKind::NextLink, url: next.to_string() });
+        self.client.inner.check_origin(LinkKind::NextLink, &next)?;
+        if self.empty_run > self.client.inner.max_empty_pages {
+            return Err(Error::TooManyEmptyPages { pages: self.empty_run, url: next.to_string() });
         }
         if self.guard.is_repeat(&next) {
             return Err(Error::NextLinkLoop { url: next.to_string() });
@@ -209,7 +215,50 @@ impl<T> fmt::Debug for Items<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::LoopGuard;
+    use super::{LoopGuard, Walk};
+    use crate::error::{Error, LinkKind};
+    use crate::ratelimit::RateClass;
+    use crate::send::Call;
+    use crate::GraphClient;
+    use reqwest::header::HeaderMap;
+    use url::Url;
+
+    /// An https root cannot be tested end to end without a trusted TLS server, so the check is
+    /// made on the walk itself: no nextLink may downgrade it to http, whatever the port.
+    #[test]
+    fn an_https_root_refuses_next_links_that_downgrade_to_http() {
+        for (root, same) in [
+            ("https://127.0.0.1:8443", "https://127.0.0.1:8443"),
+            ("https://graph.example", "https://graph.example:443"),
+        ] {
+            let client = GraphClient::builder().base_url(root).bearer_token("t").build().unwrap();
+            let start = Url::parse(&format!("{root}/v1.0/users/u/chats/getAllMessages?$top=50")).unwrap();
+            let call = Call { headers: HeaderMap::new(), rate: RateClass::AllMessages };
+            let mut walk = Walk { client, call, url: start, guard: LoopGuard::default(), empty_run: 0 };
+            let path = "/v1.0/users/u/chats/getAllMessages?$top=50&$skiptoken=";
+            let host = &root["https://".len()..];
+            let host_only = host.split(':').next().unwrap();
+            for downgrade in [
+                format!("http://{host}{path}a"),           // same host and port, plain http
+                format!("http://{host_only}{path}b"),      // same host, port 80
+                format!("http://{host_only}:443{path}c"),  // same host, the https port
+                format!("http://{host_only}:8443{path}d"), // same host, the root's port
+                format!("//{host_only}:80{path}e"),        // https, but to port 80
+                format!("ws://{host}{path}f"),             // another scheme altogether
+            ] {
+                match walk.follow(&downgrade) {
+                    Err(Error::ForeignOrigin { link: LinkKind::NextLink, url }) => {
+                        assert!(!url.starts_with(&format!("{same}/")), "{url}")
+                    }
+                    other => panic!("{root}: {downgrade} must be refused, got {other:?}"),
+                }
+                assert!(walk.url.as_str().starts_with("https://"), "the walk did not move");
+            }
+            walk.follow(&format!("{same}{path}g")).expect("the same origin is followed");
+            walk.follow(&format!("{path}h")).expect("a relative link stays on the origin");
+            assert_eq!(walk.url.scheme(), "https");
+        }
+    }
 
     #[test]
     fn short_loops_are_caught_at_the_first_repeat() {

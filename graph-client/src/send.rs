@@ -1,5 +1,11 @@
 //! Sending one logical `GET`: token, headers, retries with backoff, one token refresh on 401,
-//! same-origin redirects only, and typed errors.
+//! same-origin redirects only, bodies read up to a size limit, and typed errors.
+//!
+//! A body cut short (a truncated response, a connection reset mid-body) is retried like a
+//! connection failure: every request is an idempotent `GET`. With framing (`Content-Length` or
+//! chunked) reading the body fails; without it (a body delimited by the connection closing) the
+//! JSON ends early, which the decoder reports as an end-of-input error, told apart from any other
+//! bad body.
 
 use crate::auth::{challenge_claims, AccessToken, TokenRequest};
 use crate::client::Inner;
@@ -44,28 +50,39 @@ enum Exchange {
     Failed(HttpError),
 }
 
+/// Why an exchange (or reading a body) did not complete.
+pub(crate) enum ExchangeError {
+    /// Connecting, sending or reading the body failed.
+    Transport(reqwest::Error),
+    /// The body is larger than the limit (announced or received).
+    TooLarge { content_length: Option<u64> },
+}
+
+impl From<reqwest::Error> for ExchangeError {
+    fn from(error: reqwest::Error) -> Self {
+        ExchangeError::Transport(error)
+    }
+}
+
 /// Why an attempt may be retried.
 enum Failure {
     Status(Box<HttpError>),
     Transport(reqwest::Error),
+    /// A complete-looking body whose JSON ends early: cut off with the connection.
+    Truncated(Error),
 }
 
 impl Inner {
-    /// GETs `url` and decodes the body as `T`, naming the JSON path of a bad value.
+    /// GETs `url`, retrying and following same-origin redirects, and decodes the body as `T`,
+    /// naming the JSON path of a bad value.
     pub(crate) async fn get<T: DeserializeOwned>(&self, url: Url, call: &Call) -> Result<T> {
-        let (url, body) = self.fetch(url, call).await?;
-        graph_models::decode(&body).map_err(|source| Error::Decode { url: url.to_string(), source })
-    }
-
-    /// GETs `url`, retrying and following same-origin redirects; returns the final URL and body.
-    async fn fetch(&self, url: Url, call: &Call) -> Result<(Url, bytes::Bytes)> {
         let client_request_id = uuid::Uuid::new_v4().to_string();
         let span =
             tracing::info_span!("graph.request", method = "GET", url = %url, client_request_id = %client_request_id);
-        self.fetch_in_span(url, call, &client_request_id).instrument(span).await
+        self.get_in_span(url, call, &client_request_id).instrument(span).await
     }
 
-    async fn fetch_in_span(&self, mut url: Url, call: &Call, client_request_id: &str) -> Result<(Url, bytes::Bytes)> {
+    async fn get_in_span<T: DeserializeOwned>(&self, mut url: Url, call: &Call, client_request_id: &str) -> Result<T> {
         let mut token = self.tokens.token_boxed(&TokenRequest::new(self.cloud)).await?;
         let mut authorization = bearer(&token)?;
         let (mut attempts, mut retries, mut redirects) = (0u32, 0u32, 0u32);
@@ -79,7 +96,13 @@ impl Inner {
             let span = tracing::info_span!("graph.attempt", attempt = attempts, retry = retries);
             let exchange = self.exchange(&url, call, &authorization, client_request_id, retries).instrument(span).await;
             let failure = match exchange {
-                Ok(Exchange::Done(body)) => return Ok((url, body)),
+                Ok(Exchange::Done(body)) => match graph_models::decode::<T>(&body) {
+                    Ok(value) => return Ok(value),
+                    Err(source) if source.source.classify() == serde_json::error::Category::Eof => {
+                        Failure::Truncated(Error::Decode { url: url.to_string(), source })
+                    }
+                    Err(source) => return Err(Error::Decode { url: url.to_string(), source }),
+                },
                 Ok(Exchange::Redirect(location)) => {
                     url = self.redirect_target(&url, location)?;
                     redirects += 1;
@@ -106,21 +129,30 @@ impl Inner {
                 Ok(Exchange::Unauthorized(error, _)) => return Err(Error::Http(Box::new(error))),
                 Ok(Exchange::Failed(error)) if is_retryable(error.status) => Failure::Status(Box::new(error)),
                 Ok(Exchange::Failed(error)) => return Err(Error::Http(Box::new(error))),
-                Err(error) if error.is_builder() => return Err(Error::Transport(error)),
-                Err(error) => Failure::Transport(error),
+                Err(ExchangeError::TooLarge { content_length }) => {
+                    return Err(Error::ResponseTooLarge {
+                        url: url.to_string(),
+                        limit: self.max_response_bytes,
+                        content_length,
+                    })
+                }
+                Err(ExchangeError::Transport(error)) if error.is_builder() => return Err(Error::Transport(error)),
+                Err(ExchangeError::Transport(error)) => Failure::Transport(error),
             };
             retries += 1;
-            self.retries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let retry_after = match &failure {
                 Failure::Status(error) => error.retry_after,
-                Failure::Transport(_) => None,
+                Failure::Transport(_) | Failure::Truncated(_) => None,
             };
             let Some(delay) = self.retry.next_delay(retries, waited, retry_after) else {
                 return Err(match failure {
                     Failure::Status(last) => Error::Throttled { attempts, retry_after, last },
                     Failure::Transport(error) => Error::Transport(error),
+                    Failure::Truncated(error) => error,
                 });
             };
+            // Counted only when made: a failure past the budget is returned, not retried.
+            self.retries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             match &failure {
                 Failure::Status(error) => tracing::warn!(
                     retry = retries,
@@ -134,6 +166,12 @@ impl Inner {
                     delay_ms = delay.as_millis() as u64,
                     error = %error,
                     "retrying after a transport error"
+                ),
+                Failure::Truncated(error) => tracing::warn!(
+                    retry = retries,
+                    delay_ms = delay.as_millis() as u64,
+                    error = %error,
+                    "retrying after a body that ended early"
                 ),
             }
             tokio::time::sleep(delay).await;
@@ -149,7 +187,7 @@ impl Inner {
         authorization: &HeaderValue,
         client_request_id: &str,
         retries: u32,
-    ) -> Result<Exchange, reqwest::Error> {
+    ) -> Result<Exchange, ExchangeError> {
         let mut headers = call.headers.clone();
         headers.insert(AUTHORIZATION, authorization.clone());
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
@@ -172,13 +210,13 @@ impl Inner {
             ags_diagnostic = text_header(&headers, &AGS_DIAGNOSTIC),
             "response"
         );
-        if status.is_success() {
-            return Ok(Exchange::Done(response.bytes().await?));
-        }
         if status.is_redirection() {
             return Ok(Exchange::Redirect(text_header(&headers, &LOCATION).map(str::to_owned)));
         }
-        let body = response.bytes().await?;
+        let body = read_body(response, self.max_response_bytes).await?;
+        if status.is_success() {
+            return Ok(Exchange::Done(body));
+        }
         let secret = authorization.to_str().ok().and_then(|value| value.strip_prefix("Bearer ")).unwrap_or_default();
         let error = http_error(status, url, &headers, &body, client_request_id, secret);
         Ok(match status {
@@ -195,11 +233,40 @@ impl Inner {
         let target = from
             .join(&location)
             .map_err(|err| Error::UnexpectedResponse(format!("bad Location `{location}`: {err}")))?;
-        if target.origin() != self.origin {
-            return Err(Error::ForeignOrigin { link: LinkKind::Redirect, url: target.to_string() });
-        }
+        self.check_origin(LinkKind::Redirect, &target)?;
         Ok(target)
     }
+}
+
+/// Reads a body chunk by chunk, stopping as soon as it passes `limit` bytes (after
+/// decompression), and before reading when `Content-Length` announces more. A body that arrives
+/// in one chunk is returned without a copy.
+pub(crate) async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<bytes::Bytes, ExchangeError> {
+    let content_length = response.content_length();
+    if content_length.is_some_and(|length| length > limit) {
+        return Err(ExchangeError::TooLarge { content_length });
+    }
+    let mut single: Option<bytes::Bytes> = None;
+    let mut joined = bytes::BytesMut::new();
+    let mut received = 0u64;
+    while let Some(chunk) = response.chunk().await? {
+        received = received.saturating_add(chunk.len() as u64);
+        if received > limit {
+            return Err(ExchangeError::TooLarge { content_length });
+        }
+        if let Some(previous) = single.take() {
+            // `content_length` is at most `limit` here; it only sizes the buffer.
+            let expected = content_length.map_or(0, |length| length as usize);
+            joined.reserve(expected.max(previous.len() + chunk.len()));
+            joined.extend_from_slice(&previous);
+            joined.extend_from_slice(&chunk);
+        } else if joined.is_empty() {
+            single = Some(chunk);
+        } else {
+            joined.extend_from_slice(&chunk);
+        }
+    }
+    Ok(single.unwrap_or_else(|| joined.freeze()))
 }
 
 /// `Authorization: Bearer ...`, marked sensitive so that HTTP/2 never indexes it and no debug
@@ -249,5 +316,36 @@ fn http_error(
         date,
         retry_after,
         body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::{Error, LinkKind};
+    use crate::GraphClient;
+    use url::Url;
+
+    /// A redirect from an https root may not lead to http on the same host, whatever the port;
+    /// checked on the redirect logic itself, as an https test server would need a trusted
+    /// certificate.
+    #[test]
+    fn an_https_root_refuses_redirects_that_downgrade_to_http() {
+        let client = GraphClient::builder().base_url("https://127.0.0.1:8443").bearer_token("t").build().unwrap();
+        let from = Url::parse("https://127.0.0.1:8443/v1.0/chats/a").unwrap();
+        for location in [
+            "http://127.0.0.1:8443/v1.0/chats/b",
+            "http://127.0.0.1/v1.0/chats/b",
+            "http://127.0.0.1:443/v1.0/chats/b",
+            "//127.0.0.1:80/v1.0/chats/b", // https, but to port 80
+        ] {
+            match client.inner.redirect_target(&from, Some(location.to_owned())) {
+                Err(Error::ForeignOrigin { link: LinkKind::Redirect, url }) => {
+                    assert!(!url.starts_with("https://127.0.0.1:8443/"), "{url}")
+                }
+                other => panic!("{location} must be refused, got {other:?}"),
+            }
+        }
+        let same = client.inner.redirect_target(&from, Some("/v1.0/chats/b".to_owned())).unwrap();
+        assert_eq!(same.as_str(), "https://127.0.0.1:8443/v1.0/chats/b");
     }
 }

@@ -228,3 +228,90 @@ async fn same_origin_redirects_are_followed_and_others_refused() {
     assert!(matches!(&looping, Error::UnexpectedResponse(message) if message.contains("redirects")), "{looping:?}");
     assert_eq!(received(&server).await.len(), 6, "the request and 5 redirects");
 }
+
+/// A graph-mock server with one chat of `messages` messages, accepting [`common::TOKEN`].
+async fn faulty_mock(messages: usize, faults: graph_mock::Faults) -> graph_mock::MockServer {
+    let dataset = graph_mock::DatasetConfig { seed_examples: false, chats: 1, messages_per_chat: messages, seed: 7 };
+    let config = graph_mock::MockConfig { token: common::TOKEN.to_owned(), dataset, faults, ..Default::default() };
+    graph_mock::start(config).await.unwrap()
+}
+
+fn mock_client(server: &graph_mock::MockServer) -> GraphClient {
+    GraphClient::builder()
+        .base_url(server.base_url())
+        .bearer_token(common::TOKEN)
+        .retry_policy(common::fast_retry())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn truncated_and_reset_bodies_are_retried() {
+    use futures::TryStreamExt;
+    // Request 3, 6, 9, ... is cut off halfway through its body; 5, 10, 20, ... gets its headers
+    // and then a dropped connection (15 and 30 get both: the reset wins).
+    let faults = graph_mock::Faults { truncate_every: 3, reset_every: 5, ..Default::default() };
+    let server = faulty_mock(200, faults).await;
+    let client = mock_client(&server);
+    let user = server.users()[0].id.clone();
+    let messages: Vec<_> = bounded(client.user(&user).all_messages().top(10).items().try_collect()).await.unwrap();
+    assert_eq!(messages.len(), 200, "every message arrived");
+    let ids: std::collections::HashSet<_> = messages.iter().map(|it| it.id.as_deref().unwrap().to_owned()).collect();
+    assert_eq!(ids.len(), 200, "each once");
+    // 20 pages; every cut request was retried once, and nothing else was.
+    let requests = server.requests();
+    let cut = (1..=requests).filter(|n| n % 3 == 0 || n % 5 == 0).count() as u64;
+    assert_eq!(client.retries(), cut);
+    assert_eq!(requests, 20 + cut);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_body_cut_short_is_retried_with_or_without_framing() {
+    use common::raw::{ok_head, serve, Answer};
+    let whole = chat("19:a@thread.v2").to_string();
+    let answers = vec![
+        // Content-Length framing: the connection closes 490 bytes early.
+        Answer::Close(ok_head("content-length: 500\r\n") + r#"{"id": "19:a"#),
+        // Chunked framing: the last chunk never comes.
+        Answer::Close(ok_head("transfer-encoding: chunked\r\n") + "6\r\n{\"id\":\r\n"),
+        // No framing (delimited by the connection closing): only the JSON tells it is cut.
+        Answer::Close(ok_head("connection: close\r\n") + r#"{"id": "19:a@thr"#),
+        // No framing, no body at all.
+        Answer::Close(ok_head("connection: close\r\n")),
+        Answer::Close(ok_head(&format!("content-length: {}\r\n", whole.len())) + &whole),
+    ];
+    let server = serve(answers).await;
+    let client = GraphClient::builder()
+        .base_url(&server.base_url)
+        .bearer_token(common::TOKEN)
+        .retry_policy(common::fast_retry().max_retries(4))
+        .build()
+        .unwrap();
+    let chat = bounded(client.chat("19:a@thread.v2").get()).await.unwrap();
+    assert_eq!(chat.id.as_deref(), Some("19:a@thread.v2"));
+    assert_eq!(client.retries(), 4);
+    let served = bounded(server.served()).await;
+    assert!(served[4].request.to_ascii_lowercase().contains("retry-attempt: 4"), "{}", served[4].request);
+
+    // A complete body that is not JSON is not a cut: it is not retried.
+    let server = serve(vec![Answer::Close(ok_head("connection: close\r\n") + "{\"id\": 1}}")]).await;
+    let client = GraphClient::builder().base_url(&server.base_url).bearer_token(common::TOKEN).build().unwrap();
+    let error = bounded(client.chat("19:a@thread.v2").get()).await.unwrap_err();
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    assert_eq!(client.retries(), 0);
+}
+
+#[tokio::test]
+async fn bodies_always_cut_short_exhaust_the_retries() {
+    use futures::TryStreamExt;
+    // Every body cut off: the first attempt and three retries, then the transport error.
+    let server = faulty_mock(10, graph_mock::Faults { truncate_every: 1, ..Default::default() }).await;
+    let client = mock_client(&server);
+    let user = server.users()[0].id.clone();
+    let result = bounded(client.user(&user).all_messages().pages().try_collect::<Vec<_>>()).await;
+    assert!(matches!(&result, Err(Error::Transport(error)) if error.is_body() || error.is_decode()), "{result:?}");
+    assert_eq!(server.requests(), 4);
+    assert_eq!(client.retries(), 3);
+    server.shutdown().await;
+}

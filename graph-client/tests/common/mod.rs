@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: a loopback Graph double, fixtures and bounds.
 #![allow(dead_code)]
 
+pub mod raw;
+
 use graph_client::{GraphClient, GraphClientBuilder, RetryPolicy};
 use serde_json::{json, Value};
 use std::future::IntoFuture;
