@@ -41,12 +41,18 @@ fn median<T>(runs: usize, mut parse: impl FnMut() -> T) -> Duration {
 
 fn time(page: &[u8], runs: usize) {
     let results = [
-        ("graph_models::Page<ChatMessage>", median(runs, || serde_json::from_slice::<Page<ChatMessage>>(page).unwrap())),
+        (
+            "graph_models::Page<ChatMessage>",
+            median(runs, || serde_json::from_slice::<Page<ChatMessage>>(page).unwrap()),
+        ),
         ("serde_json::Value", median(runs, || serde_json::from_slice::<Value>(page).unwrap())),
         ("serde::de::IgnoredAny", median(runs, || serde_json::from_slice::<serde::de::IgnoredAny>(page).unwrap())),
     ];
     for (parser, time) in results {
-        println!("{}", json!({"language": "rust", "parser": parser, "bytes": page.len(), "median_ms": time.as_secs_f64() * 1e3}));
+        println!(
+            "{}",
+            json!({"language": "rust", "parser": parser, "bytes": page.len(), "median_ms": time.as_secs_f64() * 1e3})
+        );
     }
 }
 
@@ -60,7 +66,11 @@ fn quirks(dir: &str) -> Result<(), Box<dyn std::error::Error>> {
             Err(err) => format!("failed: {err}"),
             Ok(message) => {
                 let output = serde_json::to_value(&message)?;
-                if output == input { "kept".to_owned() } else { "dropped".to_owned() }
+                if output == input {
+                    "kept".to_owned()
+                } else {
+                    "dropped".to_owned()
+                }
             }
         };
         println!("{}", json!({"language": "rust", "quirk": quirk, "outcome": outcome}));

@@ -3,6 +3,7 @@
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::fmt;
 
 /// Properties a model does not declare (`@odata.type`, `@odata.etag`, properties the service added
@@ -20,7 +21,19 @@ use std::fmt;
 /// assert_eq!(extra.get("missing"), None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdditionalProperties(Vec<(String, Value)>);
+pub struct AdditionalProperties(Vec<(Cow<'static, str>, Value)>);
+
+/// Keys that appear on most objects that have undeclared properties at all; kept as static
+/// strings, they cost no allocation.
+const WELL_KNOWN_KEYS: &[&str] = &["@odata.type", "@odata.context", "@odata.etag", "@odata.id", "tenantId"];
+
+/// The key as stored: a static string for a well-known key, an owned copy otherwise.
+fn stored_key(key: Cow<'_, str>) -> Cow<'static, str> {
+    match WELL_KNOWN_KEYS.iter().find(|it| **it == key) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(key.into_owned()),
+    }
+}
 
 impl AdditionalProperties {
     /// No properties.
@@ -38,7 +51,7 @@ impl AdditionalProperties {
         let key = key.into();
         match self.0.iter_mut().rev().find(|(it, _)| *it == key) {
             Some((_, slot)) => *slot = value,
-            None => self.0.push((key, value)),
+            None => self.0.push((stored_key(Cow::Owned(key)), value)),
         }
     }
 
@@ -63,7 +76,7 @@ impl AdditionalProperties {
 
     /// The entries in the order received.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0.iter().map(|(key, value)| (key.as_str(), value))
+        self.0.iter().map(|(key, value)| (&**key, value))
     }
 
     /// How many entries there are.
@@ -77,13 +90,13 @@ impl AdditionalProperties {
     }
 
     /// Appends an entry as received, without looking for an earlier one of the same key.
-    pub(crate) fn push(&mut self, key: String, value: Value) {
-        self.0.push((key, value));
+    pub(crate) fn push(&mut self, key: Cow<'_, str>, value: Value) {
+        self.0.push((stored_key(key), value));
     }
 
     /// The entries as a JSON object (a repeated key keeps its last value).
     pub fn to_json_object(&self) -> serde_json::Map<String, Value> {
-        self.0.iter().cloned().collect()
+        self.0.iter().map(|(key, value)| (key.clone().into_owned(), value.clone())).collect()
     }
 }
 
@@ -99,13 +112,13 @@ impl std::ops::Index<&str> for AdditionalProperties {
 
 impl From<serde_json::Map<String, Value>> for AdditionalProperties {
     fn from(object: serde_json::Map<String, Value>) -> Self {
-        AdditionalProperties(object.into_iter().collect())
+        object.into_iter().collect()
     }
 }
 
 impl FromIterator<(String, Value)> for AdditionalProperties {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(entries: I) -> Self {
-        AdditionalProperties(entries.into_iter().collect())
+        AdditionalProperties(entries.into_iter().map(|(key, value)| (stored_key(Cow::Owned(key)), value)).collect())
     }
 }
 
@@ -113,7 +126,7 @@ impl Serialize for AdditionalProperties {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (key, value) in &self.0 {
-            map.serialize_entry(key, value)?;
+            map.serialize_entry(&**key, value)?;
         }
         map.end()
     }
@@ -136,8 +149,9 @@ impl<'de> Visitor<'de> for ObjectVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AdditionalProperties, A::Error> {
         let mut properties = AdditionalProperties::new();
-        while let Some((key, value)) = map.next_entry::<String, Value>()? {
-            properties.push(key, value);
+        while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
+            let value = map.next_value()?;
+            properties.push(key.into_cow(), value);
         }
         Ok(properties)
     }

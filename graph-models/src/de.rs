@@ -9,13 +9,13 @@ use std::fmt;
 /// declared property name allocates nothing.
 pub(crate) struct Key<'de>(Cow<'de, str>);
 
-impl Key<'_> {
+impl<'de> Key<'de> {
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
-    pub(crate) fn into_string(self) -> String {
-        self.0.into_owned()
+    pub(crate) fn into_cow(self) -> Cow<'de, str> {
+        self.0
     }
 }
 
@@ -54,6 +54,6 @@ pub(crate) fn additional<'de, A: MapAccess<'de>>(
     key: Key<'de>,
 ) -> Result<(), A::Error> {
     let value = map.next_value()?;
-    properties.push(key.into_string(), value);
+    properties.push(key.into_cow(), value);
     Ok(())
 }

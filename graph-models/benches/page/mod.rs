@@ -74,4 +74,3 @@ pub fn build_page() -> String {
     }))
     .unwrap()
 }
-
