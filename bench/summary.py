@@ -23,7 +23,7 @@ def main() -> None:
         print(f"| {row['language']}: `{row['parser']}` | {ms:.1f} ms | {size_mb / (ms / 1e3):.1f} | {ms / typed['median_ms']:.2f}× |")
     stream = lines(results / "stream.jsonl")
     rust = next(row for row in stream if row["language"] == "rust")
-    print(f"\n### Streaming {rust['messages']} messages from graph-mock (getAllMessages, pages of 50)\n")
+    print(f"\n### Streaming {rust['messages']} messages from graph-mock (getAllMessages)\n")
     print("| client | messages | seconds | messages/s | peak RSS | time ÷ graph-client |")
     print("|---|---|---|---|---|---|")
     for row in stream:
