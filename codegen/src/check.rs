@@ -20,11 +20,18 @@ pub fn check(model: &Model) -> Result<(), Errors> {
 fn check_type_names(model: &Model, errors: &mut Errors) {
     let mut first: BTreeMap<&str, &Item> = BTreeMap::new();
     for item in &model.items {
+        if names::is_placeholder(&item.name) {
+            errors.push(
+                item.origin.join("name"),
+                format!("`{}` has no ASCII letter or digit to make a Rust name of", item.name.wire),
+            );
+            continue;
+        }
         if names::RESERVED_TYPE_NAMES.contains(&item.name.rust.as_str()) {
             errors.push(
                 item.origin.join("name"),
                 format!(
-                    "Rust name `{}` of `{}` is taken by a hand-written type of graph-models",
+                    "the Rust name `{}` of `{}` is taken by a hand-written type of graph-models",
                     item.name.rust, item.name.wire
                 ),
             );
@@ -33,7 +40,7 @@ fn check_type_names(model: &Model, errors: &mut Errors) {
             Some(other) => errors.push(
                 item.origin.join("name"),
                 format!(
-                    "Rust name `{}` of `{}` is already used by `{}` at {}",
+                    "the Rust name `{}` of `{}` is already used by `{}` at {}",
                     item.name.rust, item.name.wire, other.name.wire, other.origin
                 ),
             ),
@@ -56,9 +63,18 @@ fn check_member_names(item: &Item, errors: &mut Errors) {
             used.insert(&en.fallback.rust, "the fallback for unknown values".to_owned());
             en.variants.iter().map(|it| (&it.name, &it.origin, "member")).collect()
         }
-        // Variant names come from type names, which `check_type_names` keeps unique; the
-        // accessors of shared properties must not take the name of another method.
+        // Variant names come from type names, which `check_type_names` keeps unique, but one may
+        // be the fallback's; the accessors of shared properties must not take another method's name.
         ItemKind::Union(union) => {
+            if let Some(variant) = union.variants.iter().find(|it| it.name.rust == union.fallback.rust) {
+                errors.push(
+                    item.origin.join("polymorphic"),
+                    format!(
+                        "subtype `{}` of `{}` becomes variant `{}`, already used by the fallback for unknown types",
+                        variant.name.wire, item.name.wire, variant.name.rust
+                    ),
+                );
+            }
             for method in names::UNION_METHODS {
                 used.insert(method, "a method every polymorphic enum has".to_owned());
             }
@@ -66,6 +82,13 @@ fn check_member_names(item: &Item, errors: &mut Errors) {
         }
     };
     for (name, origin, what) in members {
+        if names::is_placeholder(name) {
+            errors.push(
+                origin.join("name"),
+                format!("{what} `{}` has no ASCII letter or digit to make a Rust name of", name.wire),
+            );
+            continue;
+        }
         match used.get(name.rust.as_str()) {
             Some(other) => errors.push(
                 origin.join("name"),

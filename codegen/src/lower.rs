@@ -182,7 +182,7 @@ fn lower_fields(chain: &[(&TypeDef, Origin)], decls: &BTreeMap<&str, Decl>, erro
             let boxed = !property.collection && is_boxed(&property.type_name, decls, 0);
             let value = if property.collection { Ty::List(Box::new(element)) } else { element };
             let mut docs = Vec::new();
-            docs.extend(property.description.clone());
+            docs.extend(property.description.as_deref().map(lines).unwrap_or_default());
             docs.push(property_summary(property, &ty.name));
             fields.push(Field {
                 name: names::field_name(&property.name),
@@ -330,12 +330,13 @@ fn union_item(
                 ty: struct_name.rust,
                 boxed: struct_size(sub, decls, 0) > BOX_ABOVE_BYTES,
                 discriminator: sub_ty.odata_type.clone(),
-                docs: Docs(vec![format!("`{}`: {}", sub_ty.odata_type, sub_ty.description)]),
+                docs: Docs(vec![format!("`{}`: {}", sub_ty.odata_type, lines(&sub_ty.description).join(" "))]),
             }
         })
         .collect::<Vec<_>>();
     let untagged = (!ty.is_abstract).then(|| names::variant_name(wire).rust);
-    let mut docs = vec![ty.description.clone(), String::new()];
+    let mut docs = lines(&ty.description);
+    docs.push(String::new());
     docs.push(format!(
         "Graph type `{wire}`, polymorphic: the concrete type of each value is chosen by its `@odata.type`."
     ));
@@ -362,7 +363,8 @@ fn type_docs(ty: &TypeDef, is_base_of_union: bool) -> Docs {
         TypeKind::Entity => "entity",
         TypeKind::Complex => "complex",
     };
-    let mut docs = vec![ty.description.clone(), String::new()];
+    let mut docs = lines(&ty.description);
+    docs.push(String::new());
     let mut facts = format!("Graph {kind} type `{}` (`{}`)", ty.name, ty.odata_type);
     if let Some(base) = &ty.base {
         facts.push_str(&format!(", derived from `{base}`"));
@@ -380,6 +382,12 @@ fn type_docs(ty: &TypeDef, is_base_of_union: bool) -> Docs {
     }
     docs.push("Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.".to_owned());
     Docs(docs)
+}
+
+/// Doc lines of a description: one per line of text, whatever the line ending, because a doc
+/// attribute holding a bare carriage return does not parse.
+fn lines(text: &str) -> Vec<String> {
+    text.split("\r\n").flat_map(|it| it.split(['\n', '\r'])).map(str::to_owned).collect()
 }
 
 fn property_summary(property: &crate::schema::PropertyDef, owner: &str) -> String {
@@ -407,7 +415,10 @@ fn lower_enum(en: &EnumDef, origin: &Origin, errors: &mut Errors) -> Item {
             continue;
         }
         let mut docs = Vec::new();
-        docs.push(member.description.clone().unwrap_or_else(|| format!("`{}`.", member.name)));
+        match &member.description {
+            Some(description) => docs.extend(lines(description)),
+            None => docs.push(format!("`{}`.", member.name)),
+        }
         match sentinel {
             Some(at) if at == index => docs.push(
                 "Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.".to_owned(),
@@ -422,7 +433,8 @@ fn lower_enum(en: &EnumDef, origin: &Origin, errors: &mut Errors) -> Item {
     if en.members.is_empty() {
         errors.push(origin.join("members"), format!("enum `{}` has no members", en.name));
     }
-    let mut docs = vec![en.description.clone(), String::new()];
+    let mut docs = lines(&en.description);
+    docs.push(String::new());
     docs.push(format!(
         "Graph enum `{}`. Any other string is kept in [`Self::{}`] and written back unchanged.",
         en.name,

@@ -25,6 +25,11 @@ pub const UNION_METHODS: &[&str] = &["odata_type", "additional_properties", "add
 pub const RESERVED_TYPE_NAMES: &[&str] =
     &["Property", "DateTimeOffset", "Duration", "Flags", "Page", "AdditionalProperties", "DecodeError"];
 
+/// Whether `sanitize` found nothing to keep in the wire name (`""`, `"日本語"`, `"---"`).
+pub fn is_placeholder(name: &Name) -> bool {
+    name.rust.trim_start_matches("r#").chars().all(|it| it == '_')
+}
+
 /// `chatMessage` → `ChatMessage`.
 pub fn type_name(wire: &str) -> Name {
     Name { rust: sanitize(wire.to_upper_camel_case()), wire: wire.to_owned() }

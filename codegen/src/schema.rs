@@ -163,6 +163,15 @@ pub const FORMAT_SCHEMA_FILE: &str = "format.schema.json";
 
 /// Parses one schema file; a syntax or shape error is located by line and column.
 pub fn parse(display_name: &str, text: &str) -> Result<SchemaFile, crate::error::Error> {
+    // serde reads a struct from an array too; the format is an object, so say so.
+    if let Some(offset) = text.find(|it: char| !it.is_whitespace()).filter(|at| !text[*at..].starts_with('{')) {
+        let line = text[..offset].matches('\n').count() + 1;
+        let column = offset - text[..offset].rfind('\n').map_or(0, |it| it + 1) + 1;
+        return Err(crate::error::Error {
+            location: format!("{display_name}:{line}:{column}"),
+            message: "expected a JSON object with `types` and `enums`".to_owned(),
+        });
+    }
     match serde_json::from_str::<FileContent>(text) {
         Ok(content) => Ok(SchemaFile { display_name: display_name.to_owned(), content }),
         Err(err) => {
