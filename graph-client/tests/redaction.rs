@@ -3,47 +3,16 @@
 
 mod common;
 
+use common::trace::captured;
 use common::{bounded, chat, fast_retry, message, page, TOKEN};
 use futures::TryStreamExt;
 use graph_client::{AccessToken, ClientCredentials, Error, GraphClient, TokenRequest};
 use serde_json::json;
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::{header as with_header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SECRET: &str = "client-SECRET-q8w";
 const ISSUED: [&str; 2] = ["issued-SECRET-1", "issued-SECRET-2"];
-
-/// Everything traced by any test in this binary.
-fn captured() -> &'static Arc<Mutex<Vec<u8>>> {
-    static CAPTURE: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    CAPTURE.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let writer = buffer.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_span_events(FmtSpan::NEW | FmtSpan::CLOSE)
-            .with_writer(move || Capture(writer.clone()))
-            .try_init()
-            .expect("the only subscriber of this test binary");
-        buffer
-    })
-}
-
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn assert_clean(text: &str, what: &str) {
     for secret in [TOKEN, SECRET, ISSUED[0], ISSUED[1]] {

@@ -45,45 +45,16 @@
 mod common;
 
 use common::raw::{self, ok_head, Answer};
+use common::trace::captured;
 use common::{bounded, chat, fast_retry, message, page, received, TOKEN};
 use futures::TryStreamExt;
 use graph_client::{Error, GraphClient, GraphClientBuilder, LinkKind};
 use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 const MESSAGES: &str = "/v1.0/chats/19:a@thread.v2/messages";
 const MIB: u64 = 1024 * 1024;
-
-/// Everything traced (at TRACE level, from every crate) by the tests of this binary once
-/// [`captured`] was first called.
-fn captured() -> &'static Arc<Mutex<Vec<u8>>> {
-    static CAPTURE: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    CAPTURE.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let writer = buffer.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || Capture(writer.clone()))
-            .try_init()
-            .expect("the only subscriber of this test binary");
-        buffer
-    })
-}
-
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Fails if the token shows in the error's `Display` or `Debug`, or in those of any error in its
 /// source chain.

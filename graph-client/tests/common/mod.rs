@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod raw;
+pub mod trace;
 
 use graph_client::{GraphClient, GraphClientBuilder, RetryPolicy};
 use serde_json::{json, Value};
