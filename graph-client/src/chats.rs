@@ -4,9 +4,8 @@ use crate::client::GraphClient;
 use crate::cloud::Cloud;
 use crate::encode::Query;
 use crate::error::{Error, Result};
-use crate::paging::{Items, Pages};
 use crate::ratelimit::RateClass;
-use crate::request::{check_top, common_options, ChatExpand, Headers};
+use crate::request::{chat_expand_options, check_top, common_options, paging_methods, ChatExpand, Headers};
 use crate::scope::{ChatTarget, Owner};
 use crate::send::Call;
 use futures::future::BoxFuture;
@@ -78,31 +77,14 @@ impl ListChats {
         self
     }
 
-    /// `$expand=members`. The service returns at most 25 members per chat this way; use
-    /// [`ChatScope::members`](crate::ChatScope::members) for the full roster.
-    pub fn expand_members(mut self) -> Self {
-        self.expand.members = true;
-        self
-    }
-
-    /// `$expand=lastMessagePreview`.
-    pub fn expand_last_message_preview(mut self) -> Self {
-        self.expand.last_message_preview = true;
-        self
+    chat_expand_options! {
+        /// The service returns at most 25 members per chat this way; use
+        /// [`ChatScope::members`](crate::ChatScope::members) for the full roster.
     }
 
     common_options!();
 
-    /// The chats, page by page.
-    pub fn pages(self) -> Pages<Chat> {
-        let client = self.client.clone();
-        Pages::new(client, self.prepare())
-    }
-
-    /// The chats, one by one.
-    pub fn items(self) -> Items<Chat> {
-        self.pages().items()
-    }
+    paging_methods!(Chat, "chats");
 
     fn prepare(self) -> Result<(Url, Call)> {
         check_top(self.top)?;
@@ -155,17 +137,7 @@ impl GetChat {
         GetChat { client, target, expand: ChatExpand::default(), headers: Headers::default() }
     }
 
-    /// `$expand=members`.
-    pub fn expand_members(mut self) -> Self {
-        self.expand.members = true;
-        self
-    }
-
-    /// `$expand=lastMessagePreview`.
-    pub fn expand_last_message_preview(mut self) -> Self {
-        self.expand.last_message_preview = true;
-        self
-    }
+    chat_expand_options!();
 
     common_options!();
 

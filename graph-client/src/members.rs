@@ -3,9 +3,8 @@
 use crate::client::GraphClient;
 use crate::encode::Query;
 use crate::error::Result;
-use crate::paging::{Items, Pages};
 use crate::ratelimit::RateClass;
-use crate::request::{common_options, Headers};
+use crate::request::{common_options, paging_methods, Headers};
 use crate::scope::ChatTarget;
 use crate::send::Call;
 use graph_models::ConversationMember;
@@ -43,16 +42,7 @@ impl ListMembers {
 
     common_options!();
 
-    /// The members, page by page.
-    pub fn pages(self) -> Pages<ConversationMember> {
-        let client = self.client.clone();
-        Pages::new(client, self.prepare())
-    }
-
-    /// The members, one by one.
-    pub fn items(self) -> Items<ConversationMember> {
-        self.pages().items()
-    }
+    paging_methods!(ConversationMember, "members");
 
     fn prepare(self) -> Result<(Url, Call)> {
         let (chat_path, chat) = self.target.path()?;

@@ -4,9 +4,8 @@ use crate::client::GraphClient;
 use crate::cloud::Cloud;
 use crate::encode::{datetime_literal, Query};
 use crate::error::{Error, Result};
-use crate::paging::{Items, Pages};
 use crate::ratelimit::RateClass;
-use crate::request::{check_top, common_options, Headers};
+use crate::request::{check_top, common_options, paging_methods, Headers};
 use crate::scope::{ChatTarget, Owner};
 use crate::send::Call;
 use graph_models::ChatMessage;
@@ -61,10 +60,8 @@ impl MessageOrder {
 pub struct ListMessages {
     client: GraphClient,
     target: ChatTarget,
-    top: Option<u32>,
+    options: MessageOptions,
     order: Option<MessageOrder>,
-    modified_after: Option<Timestamp>,
-    modified_before: Option<Timestamp>,
     created_before: Option<Timestamp>,
     headers: Headers,
 }
@@ -74,10 +71,8 @@ impl ListMessages {
         ListMessages {
             client,
             target,
-            top: None,
+            options: MessageOptions::default(),
             order: None,
-            modified_after: None,
-            modified_before: None,
             created_before: None,
             headers: Headers::default(),
         }
@@ -85,7 +80,7 @@ impl ListMessages {
 
     /// `$top`: messages per page, 1 to 50.
     pub fn top(mut self, top: u32) -> Self {
-        self.top = Some(top);
+        self.options.top = Some(top);
         self
     }
 
@@ -98,14 +93,14 @@ impl ListMessages {
     /// Only messages modified after `time` (`lastModifiedDateTime gt`); orders by
     /// `lastModifiedDateTime desc`.
     pub fn modified_after(mut self, time: Timestamp) -> Self {
-        self.modified_after = Some(time);
+        self.options.modified_after = Some(time);
         self
     }
 
     /// Only messages modified before `time` (`lastModifiedDateTime lt`); orders by
     /// `lastModifiedDateTime desc`.
     pub fn modified_before(mut self, time: Timestamp) -> Self {
-        self.modified_before = Some(time);
+        self.options.modified_before = Some(time);
         self
     }
 
@@ -118,28 +113,11 @@ impl ListMessages {
 
     common_options!();
 
-    /// The messages, page by page.
-    pub fn pages(self) -> Pages<ChatMessage> {
-        let client = self.client.clone();
-        Pages::new(client, self.prepare())
-    }
-
-    /// The messages, one by one.
-    pub fn items(self) -> Items<ChatMessage> {
-        self.pages().items()
-    }
-
-    /// The messages page by page, each as its JSON text exactly as received: for archives and
-    /// exports that must keep the service's bytes. Paging, retries and checks are the same.
-    pub fn raw_pages(self) -> Pages<Box<serde_json::value::RawValue>> {
-        let client = self.client.clone();
-        Pages::new(client, self.prepare())
-    }
+    paging_methods!(ChatMessage, "messages", raw);
 
     fn prepare(self) -> Result<(Url, Call)> {
-        check_top(self.top)?;
-        check_range(self.modified_after, self.modified_before)?;
-        let by_modified = self.modified_after.is_some() || self.modified_before.is_some();
+        self.options.check()?;
+        let by_modified = self.options.filters_modified();
         let by_created = self.created_before.is_some();
         let order = match (self.order, by_modified, by_created) {
             (_, true, true) => return Err(invalid("filter on lastModifiedDateTime or on createdDateTime, not both")),
@@ -150,19 +128,15 @@ impl ListMessages {
             (order, false, false) => order,
         };
         let mut query = Query::default();
-        if let Some(top) = self.top {
-            query.push("$top", top.to_string());
-        }
+        self.options.push_top(&mut query);
         if let Some(order) = order {
             query.push("$orderby", format!("{} desc", order.property()));
         }
-        let mut filter = modified_filter(self.modified_after, self.modified_before);
+        let mut filter = self.options.modified_filter();
         if let Some(time) = self.created_before {
             filter.push(format!("createdDateTime lt {}", datetime_literal(time)));
         }
-        if !filter.is_empty() {
-            query.push("$filter", filter.join(" and "));
-        }
+        push_filter(&mut query, filter);
         let (chat_path, chat) = self.target.path()?;
         let url = self.client.url(&format!("{chat_path}/messages"), &query)?;
         Ok((url, self.headers.into_call(RateClass::ChatMessages { chat })?))
@@ -210,23 +184,13 @@ pub struct AllMessages {
     client: GraphClient,
     owner: Owner,
     model: Option<Model>,
-    top: Option<u32>,
-    modified_after: Option<Timestamp>,
-    modified_before: Option<Timestamp>,
+    options: MessageOptions,
     headers: Headers,
 }
 
 impl AllMessages {
     pub(crate) fn new(client: GraphClient, owner: Owner) -> Self {
-        AllMessages {
-            client,
-            owner,
-            model: None,
-            top: None,
-            modified_after: None,
-            modified_before: None,
-            headers: Headers::default(),
-        }
+        AllMessages { client, owner, model: None, options: MessageOptions::default(), headers: Headers::default() }
     }
 
     /// `model=A` or `model=B`; leave unset for evaluation mode.
@@ -237,45 +201,28 @@ impl AllMessages {
 
     /// `$top`: messages per page, 1 to 50.
     pub fn top(mut self, top: u32) -> Self {
-        self.top = Some(top);
+        self.options.top = Some(top);
         self
     }
 
     /// Only messages modified after `time` (`lastModifiedDateTime gt`).
     pub fn modified_after(mut self, time: Timestamp) -> Self {
-        self.modified_after = Some(time);
+        self.options.modified_after = Some(time);
         self
     }
 
     /// Only messages modified before `time` (`lastModifiedDateTime lt`).
     pub fn modified_before(mut self, time: Timestamp) -> Self {
-        self.modified_before = Some(time);
+        self.options.modified_before = Some(time);
         self
     }
 
     common_options!();
 
-    /// The messages, page by page.
-    pub fn pages(self) -> Pages<ChatMessage> {
-        let client = self.client.clone();
-        Pages::new(client, self.prepare())
-    }
-
-    /// The messages, one by one.
-    pub fn items(self) -> Items<ChatMessage> {
-        self.pages().items()
-    }
-
-    /// The messages page by page, each as its JSON text exactly as received: for archives and
-    /// exports that must keep the service's bytes. Paging, retries and checks are the same.
-    pub fn raw_pages(self) -> Pages<Box<serde_json::value::RawValue>> {
-        let client = self.client.clone();
-        Pages::new(client, self.prepare())
-    }
+    paging_methods!(ChatMessage, "messages", raw);
 
     fn prepare(self) -> Result<(Url, Call)> {
-        check_top(self.top)?;
-        check_range(self.modified_after, self.modified_before)?;
+        self.options.check()?;
         if self.client.cloud() != Cloud::Global {
             return Err(invalid("getAllMessages is available in the global cloud only"));
         }
@@ -283,30 +230,56 @@ impl AllMessages {
         if let Some(model) = self.model {
             query.push("model", if model == Model::A { "A" } else { "B" });
         }
-        if let Some(top) = self.top {
-            query.push("$top", top.to_string());
-        }
-        let filter = modified_filter(self.modified_after, self.modified_before);
-        if !filter.is_empty() {
-            query.push("$filter", filter.join(" and "));
-        }
+        self.options.push_top(&mut query);
+        push_filter(&mut query, self.options.modified_filter());
         let url = self.client.url(&format!("{}/chats/getAllMessages", self.owner.prefix()?), &query)?;
         Ok((url, self.headers.into_call(RateClass::AllMessages)?))
     }
 }
 
-fn modified_filter(after: Option<Timestamp>, before: Option<Timestamp>) -> Vec<String> {
-    let after = after.map(|time| format!("lastModifiedDateTime gt {}", datetime_literal(time)));
-    let before = before.map(|time| format!("lastModifiedDateTime lt {}", datetime_literal(time)));
-    after.into_iter().chain(before).collect()
+/// The options both message listings take, and check and send alike: `$top` and a
+/// `lastModifiedDateTime` range.
+#[derive(Debug, Clone, Copy, Default)]
+struct MessageOptions {
+    top: Option<u32>,
+    modified_after: Option<Timestamp>,
+    modified_before: Option<Timestamp>,
 }
 
-fn check_range(after: Option<Timestamp>, before: Option<Timestamp>) -> Result<()> {
-    match (after, before) {
-        (Some(after), Some(before)) if after >= before => {
-            Err(invalid(&format!("the range is empty: modified after {after} and before {before}")))
+impl MessageOptions {
+    /// Refuses a `$top` out of bounds, then an empty range.
+    fn check(&self) -> Result<()> {
+        check_top(self.top)?;
+        match (self.modified_after, self.modified_before) {
+            (Some(after), Some(before)) if after >= before => {
+                Err(invalid(&format!("the range is empty: modified after {after} and before {before}")))
+            }
+            _ => Ok(()),
         }
-        _ => Ok(()),
+    }
+
+    fn filters_modified(&self) -> bool {
+        self.modified_after.is_some() || self.modified_before.is_some()
+    }
+
+    fn push_top(&self, query: &mut Query) {
+        if let Some(top) = self.top {
+            query.push("$top", top.to_string());
+        }
+    }
+
+    /// The `$filter` clauses on `lastModifiedDateTime`.
+    fn modified_filter(&self) -> Vec<String> {
+        let after = self.modified_after.map(|time| format!("lastModifiedDateTime gt {}", datetime_literal(time)));
+        let before = self.modified_before.map(|time| format!("lastModifiedDateTime lt {}", datetime_literal(time)));
+        after.into_iter().chain(before).collect()
+    }
+}
+
+/// `$filter` with the clauses joined by `and`, unless there are none.
+fn push_filter(query: &mut Query, clauses: Vec<String>) {
+    if !clauses.is_empty() {
+        query.push("$filter", clauses.join(" and "));
     }
 }
 

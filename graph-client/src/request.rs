@@ -1,5 +1,5 @@
 //! What every request builder shares: its owner path, extra headers, `$top` and `$expand`
-//! checks.
+//! checks, and the option and paging methods generated into each.
 
 use crate::error::{Error, Result};
 use crate::ratelimit::RateClass;
@@ -95,7 +95,53 @@ macro_rules! common_options {
     };
 }
 
-pub(crate) use common_options;
+/// `pages` and `items` of a list request, which streams what its `prepare` builds; with `raw`,
+/// also `raw_pages`. One body for every list keeps their paging the same.
+macro_rules! paging_methods {
+    ($item:ty, $noun:literal) => {
+        #[doc = concat!("The ", $noun, ", page by page.")]
+        pub fn pages(self) -> $crate::Pages<$item> {
+            let client = self.client.clone();
+            $crate::Pages::new(client, self.prepare())
+        }
+
+        #[doc = concat!("The ", $noun, ", one by one.")]
+        pub fn items(self) -> $crate::Items<$item> {
+            self.pages().items()
+        }
+    };
+    ($item:ty, $noun:literal, raw) => {
+        $crate::request::paging_methods!($item, $noun);
+
+        #[doc = concat!("The ", $noun, " page by page, each as its JSON text exactly as received: for archives and")]
+        /// exports that must keep the service's bytes. Paging, retries and checks are the same.
+        pub fn raw_pages(self) -> $crate::Pages<Box<serde_json::value::RawValue>> {
+            let client = self.client.clone();
+            $crate::Pages::new(client, self.prepare())
+        }
+    };
+}
+
+/// The `$expand` options of a chat request, as methods; doc lines given are appended to
+/// `expand_members`.
+macro_rules! chat_expand_options {
+    ($(#[doc = $members_doc:literal])*) => {
+        /// `$expand=members`.
+        $(#[doc = $members_doc])*
+        pub fn expand_members(mut self) -> Self {
+            self.expand.members = true;
+            self
+        }
+
+        /// `$expand=lastMessagePreview`.
+        pub fn expand_last_message_preview(mut self) -> Self {
+            self.expand.last_message_preview = true;
+            self
+        }
+    };
+}
+
+pub(crate) use {chat_expand_options, common_options, paging_methods};
 
 #[cfg(test)]
 mod tests {

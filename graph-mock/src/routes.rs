@@ -4,12 +4,14 @@ use crate::dataset::{ChatRef, Dataset};
 use crate::odata::ODataError;
 use crate::query::{DateFilter, DateProperty, Options};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use graph_models::{Chat, ChatMessageType, Page, Property, TeamworkUserIdentityType};
+use serde::Deserialize;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -20,21 +22,21 @@ const SCAN_LIMIT: usize = 10_000;
 /// The routes, all under `/v1.0`.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
-        .route("/v1.0/chats", get(list_my_chats))
-        .route("/v1.0/me/chats", get(list_my_chats))
-        .route("/v1.0/users/{user}/chats", get(list_user_chats))
+        .route("/v1.0/chats", get(list_chats))
+        .route("/v1.0/me/chats", get(list_chats))
+        .route("/v1.0/users/{user}/chats", get(list_chats))
         .route("/v1.0/users/{user}/chats/getAllMessages", get(all_messages))
         // The SDKs call the function with OData's parentheses; the service accepts both.
         .route("/v1.0/users/{user}/chats/getAllMessages()", get(all_messages))
-        .route("/v1.0/chats/{chat}", get(get_my_chat))
-        .route("/v1.0/me/chats/{chat}", get(get_my_chat))
-        .route("/v1.0/users/{user}/chats/{chat}", get(get_user_chat))
-        .route("/v1.0/chats/{chat}/messages", get(list_my_messages))
-        .route("/v1.0/me/chats/{chat}/messages", get(list_my_messages))
-        .route("/v1.0/users/{user}/chats/{chat}/messages", get(list_user_messages))
-        .route("/v1.0/chats/{chat}/members", get(list_my_members))
-        .route("/v1.0/me/chats/{chat}/members", get(list_my_members))
-        .route("/v1.0/users/{user}/chats/{chat}/members", get(list_user_members))
+        .route("/v1.0/chats/{chat}", get(get_chat))
+        .route("/v1.0/me/chats/{chat}", get(get_chat))
+        .route("/v1.0/users/{user}/chats/{chat}", get(get_chat))
+        .route("/v1.0/chats/{chat}/messages", get(list_messages))
+        .route("/v1.0/me/chats/{chat}/messages", get(list_messages))
+        .route("/v1.0/users/{user}/chats/{chat}/messages", get(list_messages))
+        .route("/v1.0/chats/{chat}/members", get(list_members))
+        .route("/v1.0/me/chats/{chat}/members", get(list_members))
+        .route("/v1.0/users/{user}/chats/{chat}/members", get(list_members))
         .fallback(|uri: Uri| async move {
             ODataError::new(
                 StatusCode::NOT_FOUND,
@@ -50,68 +52,39 @@ type Result<T> = std::result::Result<T, ODataError>;
 /// The signed-in user of delegated calls (`/me`, `/chats`).
 const ME: usize = 0;
 
-async fn list_my_chats(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) -> Result<Response> {
-    list_chats(&state, ME, &uri, &headers)
+/// The user whose chats a request reads: `{user}` of `/users/{user}/...`, else [`ME`]. One
+/// extractor serves all three scopes of a route, so they cannot drift apart.
+struct Owner(usize);
+
+impl FromRequestParts<Arc<AppState>> for Owner {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> std::result::Result<Self, Response> {
+        #[derive(Deserialize)]
+        struct Params {
+            user: Option<String>,
+        }
+        let Path(params) =
+            Path::<Params>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        match params.user {
+            Some(user) => user_index(&state.dataset, &user).map(Owner).map_err(IntoResponse::into_response),
+            None => Ok(Owner(ME)),
+        }
+    }
 }
 
-async fn list_user_chats(
+/// The `{chat}` of a route; `{user}`, if any, is the [`Owner`]'s.
+#[derive(Deserialize)]
+struct ChatId {
+    chat: String,
+}
+
+async fn list_chats(
     State(state): State<Arc<AppState>>,
-    Path(user): Path<String>,
+    Owner(user): Owner,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response> {
-    list_chats(&state, user_index(&state.dataset, &user)?, &uri, &headers)
-}
-
-async fn get_my_chat(
-    State(state): State<Arc<AppState>>,
-    Path(chat): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response> {
-    get_chat(&state, ME, &chat, &uri, &headers)
-}
-
-async fn get_user_chat(
-    State(state): State<Arc<AppState>>,
-    Path((user, chat)): Path<(String, String)>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response> {
-    get_chat(&state, user_index(&state.dataset, &user)?, &chat, &uri, &headers)
-}
-
-async fn list_my_messages(
-    State(state): State<Arc<AppState>>,
-    Path(chat): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response> {
-    list_messages(&state, ME, &chat, &uri, &headers)
-}
-
-async fn list_user_messages(
-    State(state): State<Arc<AppState>>,
-    Path((user, chat)): Path<(String, String)>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Response> {
-    list_messages(&state, user_index(&state.dataset, &user)?, &chat, &uri, &headers)
-}
-
-async fn list_my_members(State(state): State<Arc<AppState>>, Path(chat): Path<String>, uri: Uri) -> Result<Response> {
-    list_members(&state, ME, &chat, &uri)
-}
-
-async fn list_user_members(
-    State(state): State<Arc<AppState>>,
-    Path((user, chat)): Path<(String, String)>,
-    uri: Uri,
-) -> Result<Response> {
-    list_members(&state, user_index(&state.dataset, &user)?, &chat, &uri)
-}
-
-fn list_chats(state: &AppState, user: usize, uri: &Uri, headers: &HeaderMap) -> Result<Response> {
     let options = Options::parse(uri.query())?;
     let expand = Expand::parse(&options.expand)?;
     let mut chats = state.dataset.chats_of(user);
@@ -137,13 +110,19 @@ fn list_chats(state: &AppState, user: usize, uri: &Uri, headers: &HeaderMap) -> 
     let end = (start + options.page_size()).min(chats.len());
     let value: Vec<Chat> = chats[start.min(end)..end].iter().map(|chat| expand.apply(&state.dataset, *chat)).collect();
     let next = (end < chats.len()).then(|| encode_token(&[end]));
-    Ok(page(state, uri, headers, value, next, "chats"))
+    Ok(page(&state, &uri, &headers, value, next, "chats"))
 }
 
-fn get_chat(state: &AppState, user: usize, chat: &str, uri: &Uri, headers: &HeaderMap) -> Result<Response> {
+async fn get_chat(
+    State(state): State<Arc<AppState>>,
+    Owner(user): Owner,
+    Path(ChatId { chat }): Path<ChatId>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response> {
     let options = Options::parse(uri.query())?;
     let expand = Expand::parse(&options.expand)?;
-    let chat_ref = find_chat(&state.dataset, user, chat)?;
+    let chat_ref = find_chat(&state.dataset, user, &chat)?;
     let mut value = serde_json::to_value(expand.apply(&state.dataset, chat_ref)).expect("models serialise");
     if let Value::Object(object) = &mut value {
         let context = format!("{}/v1.0/$metadata#chats/$entity", state.origin);
@@ -152,12 +131,18 @@ fn get_chat(state: &AppState, user: usize, chat: &str, uri: &Uri, headers: &Head
         with_context.extend(std::mem::take(object));
         *object = with_context;
     }
-    Ok(json_response(value, !includes_evolvable(headers)))
+    Ok(json_response(value, !includes_evolvable(&headers)))
 }
 
-fn list_messages(state: &AppState, user: usize, chat: &str, uri: &Uri, headers: &HeaderMap) -> Result<Response> {
+async fn list_messages(
+    State(state): State<Arc<AppState>>,
+    Owner(user): Owner,
+    Path(ChatId { chat }): Path<ChatId>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response> {
     let options = Options::parse(uri.query())?;
-    let chat_ref = find_chat(&state.dataset, user, chat)?;
+    let chat_ref = find_chat(&state.dataset, user, &chat)?;
     let ordered_by = match options.order_by.as_deref() {
         None => None,
         Some("lastModifiedDateTime desc") => Some(DateProperty::LastModified),
@@ -198,16 +183,15 @@ fn list_messages(state: &AppState, user: usize, chat: &str, uri: &Uri, headers: 
         position += 1;
     }
     let next = (position < count).then(|| encode_token(&[position]));
-    Ok(page(state, uri, headers, value, next, "Collection(chatMessage)"))
+    Ok(page(&state, &uri, &headers, value, next, "Collection(chatMessage)"))
 }
 
 async fn all_messages(
     State(state): State<Arc<AppState>>,
-    Path(user): Path<String>,
+    Owner(user): Owner,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let user = user_index(&state.dataset, &user)?;
     let options = Options::parse(uri.query())?;
     match options.model.as_deref() {
         None | Some("A") | Some("B") => {}
@@ -252,12 +236,17 @@ async fn all_messages(
     Ok(page(&state, &uri, &headers, value, next, "Collection(chatMessage)"))
 }
 
-fn list_members(state: &AppState, user: usize, chat: &str, uri: &Uri) -> Result<Response> {
+async fn list_members(
+    State(state): State<Arc<AppState>>,
+    Owner(user): Owner,
+    Path(ChatId { chat }): Path<ChatId>,
+    uri: Uri,
+) -> Result<Response> {
     let options = Options::parse(uri.query())?;
     if options.top.is_some() || options.skip_token.is_some() {
         return Err(ODataError::bad_request("Paging is not supported for chat members."));
     }
-    let chat_ref = find_chat(&state.dataset, user, chat)?;
+    let chat_ref = find_chat(&state.dataset, user, &chat)?;
     let members = state.dataset.members(chat_ref);
     let page = Page {
         context: Property::Value(format!("{}/v1.0/$metadata#Collection(conversationMember)", state.origin)),
