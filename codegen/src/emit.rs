@@ -125,8 +125,9 @@ fn emit_ty(ty: &Ty) -> TokenStream {
 }
 
 fn emit_enum(ident: &Ident, docs: TokenStream, en: &Enum) -> TokenStream {
-    let Enum { variants, fallback } = en;
+    let Enum { variants, fallback, expecting } = en;
     let fallback = self::ident(&fallback.rust);
+    let expecting = format!("a `{expecting}` string");
     let declarations = variants.iter().map(emit_variant);
     let variant_idents: Vec<_> = variants.iter().map(|it| self::ident(&it.name.rust)).collect();
     let wires: Vec<_> = variants.iter().map(|it| it.name.wire.as_str()).collect();
@@ -134,7 +135,7 @@ fn emit_enum(ident: &Ident, docs: TokenStream, en: &Enum) -> TokenStream {
         #docs
         #[derive(
             ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash,
-            ::serde::Serialize, ::serde::Deserialize,
+            ::serde::Serialize,
         )]
         pub enum #ident {
             #(#declarations)*
@@ -162,6 +163,15 @@ fn emit_enum(ident: &Ident, docs: TokenStream, en: &Enum) -> TokenStream {
                     #(#wires => Self::#variant_idents,)*
                     other => Self::#fallback(::std::borrow::ToOwned::to_owned(other)),
                 }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                crate::de::enum_member(deserializer, #expecting)
             }
         }
 

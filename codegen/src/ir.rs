@@ -90,6 +90,8 @@ pub struct Enum {
     pub variants: Vec<Variant>,
     /// The variant that keeps any other string.
     pub fallback: Name,
+    /// The Graph name shown in "expected ..." errors.
+    pub expecting: String,
 }
 
 /// An enum member.

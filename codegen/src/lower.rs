@@ -448,6 +448,10 @@ fn lower_enum(en: &EnumDef, origin: &Origin, errors: &mut Errors) -> Item {
     if !evolvable.is_empty() {
         docs.push(format!("Evolvable members: {}.", evolvable.join(", ")));
     }
-    let kind = ItemKind::Enum(Enum { variants, fallback: names::variant_name(names::FALLBACK_VARIANT) });
+    let kind = ItemKind::Enum(Enum {
+        variants,
+        fallback: names::variant_name(names::FALLBACK_VARIANT),
+        expecting: en.name.clone(),
+    });
     Item { name: names::type_name(&en.name), docs: Docs(docs), kind, origin: origin.clone() }
 }

@@ -5,8 +5,13 @@
 //!
 //! The page is built from the message examples of the seed documentation pages
 //! (`tests/fixtures/seeds`), varied per copy: ids, text, timestamps, mentions and reactions.
+//!
+//! Two reference points run in the same groups (`baselines`): hand-written `#[derive(Deserialize)]`
+//! structs for the page's fields, lossy, with owned strings and with borrowed ones. They show what
+//! an owned model can reach at all with `serde_json`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+mod baselines;
 mod page;
 
 use graph_models::{ChatMessage, Page};
@@ -18,6 +23,12 @@ fn deserialize(c: &mut Criterion) {
     let typed: Page<ChatMessage> = serde_json::from_str(&page).unwrap();
     assert_eq!(serde_json::to_value(&typed).unwrap(), serde_json::from_str::<Value>(&page).unwrap(), "lossless");
     eprintln!("page: {} bytes, {} messages", page.len(), typed.value.len());
+    // The baselines must read what the models read, or their figures mean nothing.
+    let typed_bodies: Vec<&str> = typed.value.iter().filter_map(|it| it.body.get()?.content.as_deref()).collect();
+    let owned: baselines::Page<String> = serde_json::from_str(&page).unwrap();
+    assert_eq!(baselines::bodies(&owned), typed_bodies, "owned baseline");
+    let borrowed: baselines::Page<baselines::Borrowed> = serde_json::from_str(&page).unwrap();
+    assert_eq!(baselines::bodies(&borrowed), typed_bodies, "borrowed baseline");
 
     // Deserialisation alone, as a program that reads one page at a time sees it: each result is
     // dropped after its iteration, outside the timed part, so the next parse reuses the memory.
@@ -34,6 +45,16 @@ fn deserialize(c: &mut Criterion) {
     group.bench_function("serde::de::IgnoredAny", |b| {
         b.iter_batched(|| (), |()| serde_json::from_str::<serde::de::IgnoredAny>(&page).unwrap(), per_iteration)
     });
+    group.bench_function("baseline: derive, lossy, owned", |b| {
+        b.iter_batched(|| (), |()| serde_json::from_str::<baselines::Page<String>>(&page).unwrap(), per_iteration)
+    });
+    group.bench_function("baseline: derive, lossy, borrowed", |b| {
+        b.iter_batched(
+            || (),
+            |()| serde_json::from_str::<baselines::Page<baselines::Borrowed>>(&page).unwrap(),
+            per_iteration,
+        )
+    });
     group.finish();
 
     // The same, with freeing the result inside the timed loop, as a program that reads page
@@ -45,6 +66,12 @@ fn deserialize(c: &mut Criterion) {
         b.iter(|| serde_json::from_str::<Page<ChatMessage>>(&page).unwrap())
     });
     group.bench_function("serde_json::Value", |b| b.iter(|| serde_json::from_str::<Value>(&page).unwrap()));
+    group.bench_function("baseline: derive, lossy, owned", |b| {
+        b.iter(|| serde_json::from_str::<baselines::Page<String>>(&page).unwrap())
+    });
+    group.bench_function("baseline: derive, lossy, borrowed", |b| {
+        b.iter(|| serde_json::from_str::<baselines::Page<baselines::Borrowed>>(&page).unwrap())
+    });
     group.finish();
 }
 

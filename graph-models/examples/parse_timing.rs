@@ -4,8 +4,13 @@
 //! - `parse_timing time FILE RUNS` parses FILE RUNS times into the models, `serde_json::Value` and
 //!   `IgnoredAny`, and prints the median time of each as a JSON line;
 //! - `parse_timing quirks DIR` reads every `*.json` quirk payload of DIR as a `ChatMessage` and
-//!   prints, per quirk, whether the odd value was kept, dropped, or failed the parse.
+//!   prints, per quirk, whether the odd value was kept, dropped, or failed the parse;
+//! - `parse_timing once PARSER FILE keep|free` reads FILE and parses it once with PARSER (one of
+//!   [`PARSERS`]), then leaks the result (`keep`) or frees it (`free`), for `bench/instructions.sh`
+//!   to count the instructions under callgrind.
 
+#[path = "../benches/baselines/mod.rs"]
+mod baselines;
 #[path = "../benches/page/mod.rs"]
 mod page;
 
@@ -19,7 +24,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ["write", file] => std::fs::write(file, page::build_page())?,
         ["time", file, runs] => time(&std::fs::read(file)?, runs.parse()?),
         ["quirks", dir] => quirks(dir)?,
-        _ => return Err("usage: parse_timing write FILE | time FILE RUNS | quirks DIR".into()),
+        ["once", parser, file, "keep"] => once(parser, &std::fs::read_to_string(file)?, false)?,
+        ["once", parser, file, "free"] => once(parser, &std::fs::read_to_string(file)?, true)?,
+        _ => {
+            return Err(
+                "usage: parse_timing write FILE | time FILE RUNS | quirks DIR | once PARSER FILE keep|free".into()
+            )
+        }
     }
     Ok(())
 }
@@ -54,6 +65,33 @@ fn time(page: &[u8], runs: usize) {
             json!({"language": "rust", "parser": parser, "bytes": page.len(), "median_ms": time.as_secs_f64() * 1e3})
         );
     }
+}
+
+/// What `once` can parse with; `read-only` parses nothing, so that its count is the cost of the
+/// rest of the program.
+const PARSERS: &[&str] = &["read-only", "typed", "value", "ignored-any", "baseline-owned", "baseline-borrowed"];
+
+/// Parses `page` once with `parser`, as the criterion benchmark does (from a `&str`), then frees
+/// the result or leaks it (to count the parse alone).
+fn once(parser: &str, page: &str, free: bool) -> Result<(), Box<dyn std::error::Error>> {
+    fn end<T>(parsed: T, free: bool) {
+        let parsed = std::hint::black_box(parsed);
+        if free {
+            drop(parsed);
+        } else {
+            std::mem::forget(parsed);
+        }
+    }
+    match parser {
+        "read-only" => {}
+        "typed" => end(serde_json::from_str::<Page<ChatMessage>>(page)?, free),
+        "value" => end(serde_json::from_str::<Value>(page)?, free),
+        "ignored-any" => end(serde_json::from_str::<serde::de::IgnoredAny>(page)?, free),
+        "baseline-owned" => end(serde_json::from_str::<baselines::Page<String>>(page)?, free),
+        "baseline-borrowed" => end(serde_json::from_str::<baselines::Page<baselines::Borrowed>>(page)?, free),
+        _ => return Err(format!("unknown parser `{parser}`, expected one of {PARSERS:?}").into()),
+    }
+    Ok(())
 }
 
 fn quirks(dir: &str) -> Result<(), Box<dyn std::error::Error>> {

@@ -323,7 +323,6 @@ for AzureCommunicationServicesUserConversationMember {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum BodyType {
     /// `text`.
@@ -355,6 +354,14 @@ impl ::core::convert::From<&str> for BodyType {
             "html" => Self::Html,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BodyType {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(deserializer, "a `bodyType` string")
     }
 }
 impl ::core::str::FromStr for BodyType {
@@ -647,7 +654,6 @@ impl<'de> ::serde::Deserialize<'de> for CallRecordingEventMessageDetail {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum CallRecordingStatus {
     /// `success`.
@@ -701,6 +707,14 @@ impl ::core::convert::From<&str> for CallRecordingStatus {
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CallRecordingStatus {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(deserializer, "a `callRecordingStatus` string")
     }
 }
 impl ::core::str::FromStr for CallRecordingStatus {
@@ -1806,7 +1820,6 @@ impl<'de> ::serde::Deserialize<'de> for ChatMessage {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum ChatMessageActions {
     /// `reactionAdded`.
@@ -1854,6 +1867,14 @@ impl ::core::convert::From<&str> for ChatMessageActions {
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChatMessageActions {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(deserializer, "a `chatMessageActions` string")
     }
 }
 impl ::core::str::FromStr for ChatMessageActions {
@@ -2221,7 +2242,6 @@ impl<'de> ::serde::Deserialize<'de> for ChatMessageHostedContent {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum ChatMessageImportance {
     /// `normal`.
@@ -2269,6 +2289,14 @@ impl ::core::convert::From<&str> for ChatMessageImportance {
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChatMessageImportance {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(deserializer, "a `chatMessageImportance` string")
     }
 }
 impl ::core::str::FromStr for ChatMessageImportance {
@@ -2657,7 +2685,6 @@ impl<'de> ::serde::Deserialize<'de> for ChatMessagePolicyViolation {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum ChatMessagePolicyViolationDlpActionTypes {
     /// `none`.
@@ -2704,6 +2731,17 @@ impl ::core::convert::From<&str> for ChatMessagePolicyViolationDlpActionTypes {
             "blockAccessExternal" => Self::BlockAccessExternal,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChatMessagePolicyViolationDlpActionTypes {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(
+            deserializer,
+            "a `chatMessagePolicyViolationDlpActionTypes` string",
+        )
     }
 }
 impl ::core::str::FromStr for ChatMessagePolicyViolationDlpActionTypes {
@@ -2821,7 +2859,6 @@ impl<'de> ::serde::Deserialize<'de> for ChatMessagePolicyViolationPolicyTip {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum ChatMessagePolicyViolationUserActionTypes {
     /// `none`.
@@ -2864,6 +2901,17 @@ impl ::core::convert::From<&str> for ChatMessagePolicyViolationUserActionTypes {
         }
     }
 }
+impl<'de> ::serde::Deserialize<'de> for ChatMessagePolicyViolationUserActionTypes {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(
+            deserializer,
+            "a `chatMessagePolicyViolationUserActionTypes` string",
+        )
+    }
+}
 impl ::core::str::FromStr for ChatMessagePolicyViolationUserActionTypes {
     type Err = ::core::convert::Infallible;
     fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
@@ -2891,7 +2939,6 @@ impl ::core::fmt::Display for ChatMessagePolicyViolationUserActionTypes {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum ChatMessagePolicyViolationVerdictDetailsTypes {
     /// `none`.
@@ -2942,6 +2989,17 @@ impl ::core::convert::From<&str> for ChatMessagePolicyViolationVerdictDetailsTyp
             "allowOverrideWithJustification" => Self::AllowOverrideWithJustification,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChatMessagePolicyViolationVerdictDetailsTypes {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(
+            deserializer,
+            "a `chatMessagePolicyViolationVerdictDetailsTypes` string",
+        )
     }
 }
 impl ::core::str::FromStr for ChatMessagePolicyViolationVerdictDetailsTypes {
@@ -3142,7 +3200,6 @@ impl<'de> ::serde::Deserialize<'de> for ChatMessageReactionIdentitySet {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum ChatMessageType {
     /// `message`.
@@ -3197,6 +3254,14 @@ impl ::core::convert::From<&str> for ChatMessageType {
             "systemEventMessage" => Self::SystemEventMessage,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChatMessageType {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(deserializer, "a `chatMessageType` string")
     }
 }
 impl ::core::str::FromStr for ChatMessageType {
@@ -3305,7 +3370,6 @@ impl<'de> ::serde::Deserialize<'de> for ChatRenamedEventMessageDetail {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum ChatType {
     /// `oneOnOne`.
@@ -3353,6 +3417,14 @@ impl ::core::convert::From<&str> for ChatType {
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChatType {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(deserializer, "a `chatType` string")
     }
 }
 impl ::core::str::FromStr for ChatType {
@@ -5725,7 +5797,6 @@ impl<'de> ::serde::Deserialize<'de> for MicrosoftAccountUserConversationMember {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum MigrationMode {
     /// `inProgress`.
@@ -5767,6 +5838,14 @@ impl ::core::convert::From<&str> for MigrationMode {
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MigrationMode {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(deserializer, "a `migrationMode` string")
     }
 }
 impl ::core::str::FromStr for MigrationMode {
@@ -7619,7 +7698,6 @@ impl<'de> ::serde::Deserialize<'de> for TeamsAppResourceSpecificPermission {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum TeamsAppResourceSpecificPermissionType {
     /// `delegated`.
@@ -7661,6 +7739,17 @@ impl ::core::convert::From<&str> for TeamsAppResourceSpecificPermissionType {
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TeamsAppResourceSpecificPermissionType {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(
+            deserializer,
+            "a `teamsAppResourceSpecificPermissionType` string",
+        )
     }
 }
 impl ::core::str::FromStr for TeamsAppResourceSpecificPermissionType {
@@ -8027,7 +8116,6 @@ impl<'de> ::serde::Deserialize<'de> for TeamworkApplicationIdentity {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum TeamworkApplicationIdentityType {
     /// `aadApplication`.
@@ -8089,6 +8177,17 @@ impl ::core::convert::From<&str> for TeamworkApplicationIdentityType {
         }
     }
 }
+impl<'de> ::serde::Deserialize<'de> for TeamworkApplicationIdentityType {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(
+            deserializer,
+            "a `teamworkApplicationIdentityType` string",
+        )
+    }
+}
 impl ::core::str::FromStr for TeamworkApplicationIdentityType {
     type Err = ::core::convert::Infallible;
     fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
@@ -8115,7 +8214,6 @@ impl ::core::fmt::Display for TeamworkApplicationIdentityType {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum TeamworkCallEventType {
     /// `call`.
@@ -8163,6 +8261,14 @@ impl ::core::convert::From<&str> for TeamworkCallEventType {
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TeamworkCallEventType {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(deserializer, "a `teamworkCallEventType` string")
     }
 }
 impl ::core::str::FromStr for TeamworkCallEventType {
@@ -8275,7 +8381,6 @@ impl<'de> ::serde::Deserialize<'de> for TeamworkConversationIdentity {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum TeamworkConversationIdentityType {
     /// `team`.
@@ -8323,6 +8428,17 @@ impl ::core::convert::From<&str> for TeamworkConversationIdentityType {
             "unknownFutureValue" => Self::UnknownFutureValue,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TeamworkConversationIdentityType {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(
+            deserializer,
+            "a `teamworkConversationIdentityType` string",
+        )
     }
 }
 impl ::core::str::FromStr for TeamworkConversationIdentityType {
@@ -8671,7 +8787,6 @@ impl<'de> ::serde::Deserialize<'de> for TeamworkUserIdentity {
     ::core::cmp::Eq,
     ::core::hash::Hash,
     ::serde::Serialize,
-    ::serde::Deserialize,
 )]
 pub enum TeamworkUserIdentityType {
     /// `aadUser`.
@@ -8750,6 +8865,14 @@ impl ::core::convert::From<&str> for TeamworkUserIdentityType {
             "emailUser" => Self::EmailUser,
             other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TeamworkUserIdentityType {
+    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        crate::de::enum_member(deserializer, "a `teamworkUserIdentityType` string")
     }
 }
 impl ::core::str::FromStr for TeamworkUserIdentityType {

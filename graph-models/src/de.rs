@@ -57,3 +57,28 @@ pub(crate) fn additional<'de, A: MapAccess<'de>>(
     properties.push(key.into_cow(), value);
     Ok(())
 }
+
+/// Reads a member of a generated enum from a string: `From<&str>` gives the member, or the
+/// fallback that keeps an unknown value. serde's derive would first buffer every value for the
+/// `#[serde(untagged)]` fallback; matching the borrowed string directly avoids that.
+pub(crate) fn enum_member<'de, E, D>(deserializer: D, expecting: &'static str) -> Result<E, D::Error>
+where
+    E: for<'a> From<&'a str>,
+    D: Deserializer<'de>,
+{
+    deserializer.deserialize_str(MemberVisitor(expecting, std::marker::PhantomData))
+}
+
+struct MemberVisitor<E>(&'static str, std::marker::PhantomData<E>);
+
+impl<'de, E: for<'a> From<&'a str>> Visitor<'de> for MemberVisitor<E> {
+    type Value = E;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.0)
+    }
+
+    fn visit_str<Er>(self, value: &str) -> Result<E, Er> {
+        Ok(E::from(value))
+    }
+}

@@ -20,6 +20,8 @@ fn unknown_enum_string_is_kept_in_the_fallback() {
     assert_eq!(chat.chat_type, Property::Value(ChatType::Other("community".into())));
     assert_eq!(chat.chat_type.get().unwrap().as_str(), "community");
     assert_eq!("group".parse::<ChatType>(), Ok(ChatType::Group));
+    // An escaped string reaches the enum as an owned copy; it still names the member.
+    assert_eq!(serde_json::from_str::<ChatType>(r#""\u0067roup""#).unwrap(), ChatType::Group);
     assert_eq!(ChatType::UnknownFutureValue.to_string(), "unknownFutureValue");
 }
 
@@ -144,6 +146,11 @@ fn bad_payloads_name_the_path_to_the_bad_field() {
     );
     let err = decode::<Chat>(b"{\"id\": \"c\", \"topic\": 7}").unwrap_err();
     assert_eq!(err.path, "topic");
+    let err = decode::<Chat>(br#"{"chatType": 1}"#).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`chatType`: invalid type: integer `1`, expected a `chatType` string at line 1 column 14"
+    );
     assert!(decode::<Chat>(b"{\"id\": \"c\"} trailing").is_err());
     assert!(decode::<Page<Chat>>(b"{\"@odata.count\": 0}").unwrap_err().to_string().contains("missing field `value`"));
 }
