@@ -1,8 +1,9 @@
 //! The Rust side of the side-by-side comparison in `bench/compare.sh`:
 //!
 //! - `parse_timing write FILE` writes the ≥10 MB benchmark page;
-//! - `parse_timing time FILE RUNS` parses FILE RUNS times into the models, `serde_json::Value` and
-//!   `IgnoredAny`, and prints the median time of each as a JSON line;
+//! - `parse_timing time FILE RUNS` parses FILE RUNS times into the models, `serde_json::Value`,
+//!   `IgnoredAny` and the two lossy baselines (`benches/baselines`), taking turns, and prints the
+//!   median time of each as a JSON line;
 //! - `parse_timing quirks DIR` reads every `*.json` quirk payload of DIR as a `ChatMessage` and
 //!   prints, per quirk, whether the odd value was kept, dropped, or failed the parse;
 //! - `parse_timing once PARSER FILE keep|free` reads FILE and parses it once with PARSER (one of
@@ -35,34 +36,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The median time of `parse` over `runs` runs; each result is dropped after its time is taken.
-fn median<T>(runs: usize, mut parse: impl FnMut() -> T) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let started = Instant::now();
-            let parsed = parse();
-            let elapsed = started.elapsed();
-            drop(parsed);
-            elapsed
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
+/// How long one parse takes; the result is dropped after the time is taken, as in the criterion
+/// benchmark's `deserialize` group.
+fn timed<T>(parse: impl FnOnce() -> T) -> Duration {
+    let started = Instant::now();
+    let parsed = parse();
+    let elapsed = started.elapsed();
+    drop(parsed);
+    elapsed
 }
 
+/// The median time of each parser over `runs` rounds. Each round runs every parser once, in turn,
+/// so that a slow spell of this shared machine falls on all of them alike.
 fn time(page: &[u8], runs: usize) {
-    let results = [
-        (
-            "graph_models::Page<ChatMessage>",
-            median(runs, || serde_json::from_slice::<Page<ChatMessage>>(page).unwrap()),
-        ),
-        ("serde_json::Value", median(runs, || serde_json::from_slice::<Value>(page).unwrap())),
-        ("serde::de::IgnoredAny", median(runs, || serde_json::from_slice::<serde::de::IgnoredAny>(page).unwrap())),
+    let parsers: [(&str, &dyn Fn() -> Duration); 5] = [
+        ("graph_models::Page<ChatMessage>", &|| timed(|| serde_json::from_slice::<Page<ChatMessage>>(page).unwrap())),
+        ("serde_json::Value", &|| timed(|| serde_json::from_slice::<Value>(page).unwrap())),
+        ("serde::de::IgnoredAny", &|| timed(|| serde_json::from_slice::<serde::de::IgnoredAny>(page).unwrap())),
+        ("baseline: derive, lossy, owned", &|| {
+            timed(|| serde_json::from_slice::<baselines::Page<String>>(page).unwrap())
+        }),
+        ("baseline: derive, lossy, borrowed", &|| {
+            timed(|| serde_json::from_slice::<baselines::Page<baselines::Borrowed>>(page).unwrap())
+        }),
     ];
-    for (parser, time) in results {
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs); parsers.len()];
+    for _ in 0..runs {
+        for ((_, parse), times) in parsers.iter().zip(&mut times) {
+            times.push(parse());
+        }
+    }
+    for ((parser, _), mut times) in parsers.iter().zip(times) {
+        times.sort();
+        let median = times[times.len() / 2];
         println!(
             "{}",
-            json!({"language": "rust", "parser": parser, "bytes": page.len(), "median_ms": time.as_secs_f64() * 1e3})
+            json!({"language": "rust", "parser": parser, "bytes": page.len(), "median_ms": median.as_secs_f64() * 1e3})
         );
     }
 }
