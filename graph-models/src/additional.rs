@@ -91,6 +91,11 @@ impl AdditionalProperties {
 
     /// Appends an entry as received, without looking for an earlier one of the same key.
     pub(crate) fn push(&mut self, key: Cow<'_, str>, value: Value) {
+        // Most objects carry one undeclared property (`@odata.type`): room for one, not the four a
+        // `Vec` would reserve, keeps a page of them smaller.
+        if self.0.capacity() == 0 {
+            self.0.reserve_exact(1);
+        }
         self.0.push((stored_key(key), value));
     }
 

@@ -1,6 +1,9 @@
 //! `Flags<E>`: a value of a flags enum, a set written as comma-separated member names.
 
+use serde::de::Visitor;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::marker::PhantomData;
 
 /// A set of members of a flags enum such as [`crate::ChatMessageActions`], written on the wire as
 /// `"reactionAdded,reactionRemoved"`. Names the schema does not know are kept in order as
@@ -56,7 +59,22 @@ impl<E: AsRef<str>> Serialize for Flags<E> {
 
 impl<'de, E: for<'a> From<&'a str>> Deserialize<'de> for Flags<E> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        deserializer.deserialize_str(FlagsVisitor(PhantomData))
+    }
+}
+
+/// Splits the text where the deserializer holds it, borrowed or in its scratch buffer, so that
+/// only the members that are not declared ever own a copy.
+struct FlagsVisitor<E>(PhantomData<E>);
+
+impl<'de, E: for<'a> From<&'a str>> Visitor<'de> for FlagsVisitor<E> {
+    type Value = Flags<E>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("comma-separated member names")
+    }
+
+    fn visit_str<Er>(self, text: &str) -> Result<Flags<E>, Er> {
         if text.is_empty() {
             return Ok(Flags(Vec::new()));
         }

@@ -127,6 +127,11 @@ fn flags_with_unknown_names_round_trip() {
         round_trip(json!({"actions": "", "modifiedDateTime": "2021-01-01T00:00:00Z"}));
     assert!(history.actions.get().unwrap().is_empty());
     assert_eq!(serde_json::to_value(Flags::new(vec![Dlp::None])).unwrap(), "none");
+    // Escaped text is split the same; a value that is not a string is reported as such.
+    let escaped: Flags<Dlp> = serde_json::from_str(r#""notifySender,\u0062lockAccess""#).unwrap();
+    assert_eq!(escaped.members(), &[Dlp::NotifySender, Dlp::BlockAccess]);
+    let err = serde_json::from_str::<Flags<Dlp>>("[1]").unwrap_err();
+    assert_eq!(err.to_string(), "invalid type: sequence, expected comma-separated member names at line 1 column 0");
 }
 
 #[test]
