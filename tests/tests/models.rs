@@ -145,9 +145,9 @@ fn bad_payloads_name_the_path_to_the_bad_field() {
     let err = decode::<Page<ChatMessage>>(br#"{"value": [{"id": "1"}, {"id": "2", "mentions": [{"id": "0"}]}]}"#)
         .unwrap_err();
     assert_eq!(err.path, "value[1].mentions[0].id");
-    assert!(
-        err.to_string().starts_with("`value[1].mentions[0].id`: invalid type: string \"0\", expected i32"),
-        "{err}"
+    assert_eq!(
+        err.to_string(),
+        "`value[1].mentions[0].id`: invalid type: string \"0\", expected i32 at line 1 column 59"
     );
     let err = decode::<Chat>(b"{\"id\": \"c\", \"topic\": 7}").unwrap_err();
     assert_eq!(err.path, "topic");
