@@ -46,8 +46,9 @@ impl AccessToken {
     }
 
     /// Whether the token is still valid `margin` from now (always, if its expiry is unknown).
+    /// A margin too large to add to the current time is one no known expiry satisfies.
     pub fn is_valid_for(&self, margin: Duration) -> bool {
-        self.expires_at.is_none_or(|at| Instant::now() + margin < at)
+        self.expires_at.is_none_or(|at| Instant::now().checked_add(margin).is_some_and(|then| then < at))
     }
 }
 
@@ -175,6 +176,8 @@ mod tests {
         assert!(soon.is_valid_for(Duration::from_secs(10)));
         assert!(!soon.is_valid_for(Duration::from_secs(300)));
         assert!(AccessToken::new("t").is_valid_for(Duration::from_secs(300)));
+        assert!(!soon.is_valid_for(Duration::MAX), "an overflowing margin is not satisfied, and no panic");
+        assert!(AccessToken::new("t").is_valid_for(Duration::MAX));
     }
 
     #[test]

@@ -13,6 +13,12 @@ use tokio::sync::{Mutex, OnceCell};
 /// The most bytes of a token endpoint answer that are read; real ones are a few KiB.
 const TOKEN_ANSWER_LIMIT: u64 = 1024 * 1024;
 
+/// The longest lifetime a token is trusted for, whatever `expires_in` says: one day, the most a
+/// token lifetime policy of Microsoft Entra allows (access tokens live 60 to 90 minutes by
+/// default). A longer one is a broken or hostile token endpoint; capping it means the token is
+/// refreshed within a day instead of never, and the expiry cannot overflow `Instant`.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// App-only tokens from `<authority>/<tenant>/oauth2/v2.0/token` with a client secret.
 ///
 /// The authority and scope follow the client's [`crate::Cloud`]; the authority can be
@@ -127,7 +133,7 @@ impl ClientCredentials {
         let lifetime =
             answer.expires_in.seconds().ok_or_else(|| AuthError::InvalidResponse("bad expires_in".into()))?;
         tracing::debug!(expires_in = lifetime, "received an access token");
-        Ok(AccessToken::new(answer.access_token).with_expiry(sent_at + Duration::from_secs(lifetime)))
+        Ok(AccessToken::new(answer.access_token).with_expiry(expiry(sent_at, lifetime)))
     }
 }
 
@@ -165,6 +171,15 @@ impl fmt::Debug for ClientCredentials {
             .field("refresh_margin", &self.refresh_margin)
             .finish_non_exhaustive()
     }
+}
+
+/// When a token received `expires_in` seconds after `sent_at` expires: the lifetime counts from
+/// the request (the answer may have taken a while) and is capped at [`MAX_TOKEN_LIFETIME`].
+/// Never panics: were `sent_at` so late that even the cap overflowed, the token counts as
+/// expired at once, so it is used for this request and replaced for the next.
+fn expiry(sent_at: Instant, expires_in: u64) -> Instant {
+    let lifetime = Duration::from_secs(expires_in).min(MAX_TOKEN_LIFETIME);
+    sent_at.checked_add(lifetime).unwrap_or(sent_at)
 }
 
 /// The form-encoded body of a client-credentials token request.
@@ -269,6 +284,16 @@ mod tests {
         let credentials = ClientCredentials::new("tenant", "app", "hunter2");
         let debug = format!("{credentials:?}");
         assert!(debug.contains("app") && !debug.contains("hunter2"));
+    }
+
+    #[test]
+    fn lifetimes_are_capped_and_never_overflow() {
+        let now = Instant::now();
+        assert_eq!(expiry(now, 3599), now + Duration::from_secs(3599));
+        assert_eq!(expiry(now, 0), now);
+        for absurd in [MAX_TOKEN_LIFETIME.as_secs() + 1, u64::MAX / 2, u64::MAX] {
+            assert_eq!(expiry(now, absurd), now + MAX_TOKEN_LIFETIME, "{absurd}");
+        }
     }
 
     #[test]

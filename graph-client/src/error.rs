@@ -13,6 +13,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// Branch on the variant, and for [`Error::Http`] on [`HttpError::kind`] or the OData
 /// [`ODataError::code`], never on message text.
+///
+/// No error shows the access token a request sent, even when the service echoes it back (in a
+/// body, a value that does not decode, a nextLink, a redirect, a header): wherever it appears in
+/// the error's text, it reads `<redacted>`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -140,6 +140,7 @@ mod messages;
 mod odata;
 mod paging;
 mod ratelimit;
+mod redact;
 mod request;
 mod retry;
 mod scope;

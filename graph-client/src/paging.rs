@@ -7,7 +7,7 @@
 //! memory does not grow with the number of pages (see `LoopGuard` for how repeats are found in
 //! constant memory).
 
-use crate::client::GraphClient;
+use crate::client::{GraphClient, Inner};
 use crate::error::{Error, LinkKind, Result};
 use crate::send::Call;
 use futures::stream::{self, BoxStream, Stream, StreamExt};
@@ -48,6 +48,11 @@ pub struct Items<T> {
 struct Walk {
     client: GraphClient,
     call: Call,
+    cursor: Cursor,
+}
+
+/// Where a walk is: the page to get next, and what the links so far tell.
+struct Cursor {
     url: Url,
     guard: LoopGuard,
     /// How many pages in a row, the last one included, had no items.
@@ -67,7 +72,7 @@ impl<T: DeserializeOwned + Send + 'static> Pages<T> {
             Ok((url, call)) => {
                 let mut guard = LoopGuard::default();
                 guard.is_repeat(&url);
-                State::Next(Box::new(Walk { guard, client, call, url, empty_run: 0 }))
+                State::Next(Box::new(Walk { client, call, cursor: Cursor { url, guard, empty_run: 0 } }))
             }
             Err(error) => State::Failed(error),
         };
@@ -84,33 +89,51 @@ async fn step<T: DeserializeOwned>(state: State) -> Option<(Result<Page<T>>, Sta
     match state {
         State::Done => None,
         State::Failed(error) => Some((Err(error), State::Done)),
-        State::Next(mut walk) => match walk.client.inner.get::<Page<T>>(walk.url.clone(), &walk.call).await {
-            Err(error) => Some((Err(error), State::Done)),
-            Ok(page) => {
-                walk.empty_run = if page.value.is_empty() { walk.empty_run.saturating_add(1) } else { 0 };
-                let next = match page.next_link().filter(|link| !link.is_empty()) {
-                    None => State::Done,
-                    Some(link) => match walk.follow(link) {
-                        Ok(()) => State::Next(walk),
-                        Err(error) => State::Failed(error),
-                    },
-                };
-                Some((Ok(page), next))
-            }
-        },
+        State::Next(mut walk) => {
+            let Walk { client, call, cursor } = &mut *walk;
+            // The nextLink is checked as part of the request, so that an error it leads to is
+            // redacted like the request's own (the link may echo the token). The page comes
+            // first, then that error.
+            let mut refused = None;
+            let fetched = client
+                .inner
+                .get_then(cursor.url.clone(), call, |page: Page<T>| match cursor.after(&client.inner, &page) {
+                    Ok(more) => Ok((page, more)),
+                    Err(error) => {
+                        refused = Some(page);
+                        Err(error)
+                    }
+                })
+                .await;
+            Some(match (fetched, refused) {
+                (Ok((page, true)), _) => (Ok(page), State::Next(walk)),
+                (Ok((page, false)), _) => (Ok(page), State::Done),
+                (Err(error), Some(page)) => (Ok(page), State::Failed(error)),
+                (Err(error), None) => (Err(error), State::Done),
+            })
+        }
     }
 }
 
-impl Walk {
+impl Cursor {
+    /// Moves on past `page`: true if there is a next page to get, false at the end.
+    fn after<T>(&mut self, inner: &Inner, page: &Page<T>) -> Result<bool> {
+        self.empty_run = if page.value.is_empty() { self.empty_run.saturating_add(1) } else { 0 };
+        match page.next_link().filter(|link| !link.is_empty()) {
+            None => Ok(false),
+            Some(link) => self.follow(inner, link).map(|()| true),
+        }
+    }
+
     /// Moves on to `link`, if it is on the Graph root's origin, not followed before, and not
     /// past too many empty pages in a row.
-    fn follow(&mut self, link: &str) -> Result<()> {
+    fn follow(&mut self, inner: &Inner, link: &str) -> Result<()> {
         let next = self
             .url
             .join(link)
             .map_err(|err| Error::UnexpectedResponse(format!("@odata.nextLink `{link}` is not a URL: {err}")))?;
-        self.client.inner.check_origin(LinkKind::NextLink, &next)?;
-        if self.empty_run > self.client.inner.max_empty_pages {
+        inner.check_origin(LinkKind::NextLink, &next)?;
+        if self.empty_run > inner.max_empty_pages {
             return Err(Error::TooManyEmptyPages { pages: self.empty_run, url: next.to_string() });
         }
         if self.guard.is_repeat(&next) {
@@ -215,12 +238,9 @@ impl<T> fmt::Debug for Items<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{LoopGuard, Walk};
+    use super::{Cursor, LoopGuard};
     use crate::error::{Error, LinkKind};
-    use crate::ratelimit::RateClass;
-    use crate::send::Call;
     use crate::GraphClient;
-    use reqwest::header::HeaderMap;
     use url::Url;
 
     /// An https root cannot be tested end to end without a trusted TLS server, so the check is
@@ -233,8 +253,8 @@ mod tests {
         ] {
             let client = GraphClient::builder().base_url(root).bearer_token("t").build().unwrap();
             let start = Url::parse(&format!("{root}/v1.0/users/u/chats/getAllMessages?$top=50")).unwrap();
-            let call = Call { headers: HeaderMap::new(), rate: RateClass::AllMessages };
-            let mut walk = Walk { client, call, url: start, guard: LoopGuard::default(), empty_run: 0 };
+            let mut walk = Cursor { url: start, guard: LoopGuard::default(), empty_run: 0 };
+            let inner = &client.inner;
             let path = "/v1.0/users/u/chats/getAllMessages?$top=50&$skiptoken=";
             let host = &root["https://".len()..];
             let host_only = host.split(':').next().unwrap();
@@ -246,7 +266,7 @@ mod tests {
                 format!("//{host_only}:80{path}e"),        // https, but to port 80
                 format!("ws://{host}{path}f"),             // another scheme altogether
             ] {
-                match walk.follow(&downgrade) {
+                match walk.follow(inner, &downgrade) {
                     Err(Error::ForeignOrigin { link: LinkKind::NextLink, url }) => {
                         assert!(!url.starts_with(&format!("{same}/")), "{url}")
                     }
@@ -254,8 +274,8 @@ mod tests {
                 }
                 assert!(walk.url.as_str().starts_with("https://"), "the walk did not move");
             }
-            walk.follow(&format!("{same}{path}g")).expect("the same origin is followed");
-            walk.follow(&format!("{path}h")).expect("a relative link stays on the origin");
+            walk.follow(inner, &format!("{same}{path}g")).expect("the same origin is followed");
+            walk.follow(inner, &format!("{path}h")).expect("a relative link stays on the origin");
             assert_eq!(walk.url.scheme(), "https");
         }
     }

@@ -12,6 +12,7 @@ use crate::client::Inner;
 use crate::error::{AuthError, Error, HttpError, HttpErrorKind, LinkKind, Result};
 use crate::odata::ODataError;
 use crate::ratelimit::RateClass;
+use crate::redact::Secrets;
 use crate::retry::{is_retryable, parse_retry_after};
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, DATE, LOCATION, RETRY_AFTER, WWW_AUTHENTICATE,
@@ -76,14 +77,46 @@ impl Inner {
     /// GETs `url`, retrying and following same-origin redirects, and decodes the body as `T`,
     /// naming the JSON path of a bad value.
     pub(crate) async fn get<T: DeserializeOwned>(&self, url: Url, call: &Call) -> Result<T> {
-        let client_request_id = uuid::Uuid::new_v4().to_string();
-        let span =
-            tracing::info_span!("graph.request", method = "GET", url = %url, client_request_id = %client_request_id);
-        self.get_in_span(url, call, &client_request_id).instrument(span).await
+        self.get_then(url, call, Ok).await
     }
 
-    async fn get_in_span<T: DeserializeOwned>(&self, mut url: Url, call: &Call, client_request_id: &str) -> Result<T> {
+    /// [`get`](Self::get), then `then` on the value, for what the caller makes of the answer
+    /// (paging follows its nextLink).
+    ///
+    /// The one redaction point of errors built from response data: whatever fails, the request
+    /// or `then`, its error leaves here with every token the request sent cut out of its text
+    /// ([`Secrets::redact`]), since a server may echo the token anywhere.
+    pub(crate) async fn get_then<T: DeserializeOwned, R>(
+        &self,
+        url: Url,
+        call: &Call,
+        then: impl FnOnce(T) -> Result<R>,
+    ) -> Result<R> {
+        let client_request_id = uuid::Uuid::new_v4().to_string();
+        // The URL is recorded once the token is known, redacted: a nextLink or redirect may carry
+        // the token, and the trace must not.
+        let span = tracing::info_span!(
+            "graph.request",
+            method = "GET",
+            url = tracing::field::Empty,
+            client_request_id = %client_request_id
+        );
+        let mut sent = Secrets::default();
+        let result = self.get_in_span(url, call, &client_request_id, &mut sent).instrument(span).await;
+        result.and_then(then).map_err(|error| sent.redact(error))
+    }
+
+    /// Every token it obtains is added to `sent` before it is sent.
+    async fn get_in_span<T: DeserializeOwned>(
+        &self,
+        mut url: Url,
+        call: &Call,
+        client_request_id: &str,
+        sent: &mut Secrets,
+    ) -> Result<T> {
         let mut token = self.tokens.token_boxed(&TokenRequest::new(self.cloud)).await?;
+        sent.add(&token);
+        tracing::Span::current().record("url", tracing::field::display(sent.text(url.as_str())));
         let mut authorization = bearer(&token)?;
         let (mut attempts, mut retries, mut redirects) = (0u32, 0u32, 0u32);
         let mut waited = Duration::ZERO;
@@ -94,7 +127,8 @@ impl Inner {
             }
             attempts += 1;
             let span = tracing::info_span!("graph.attempt", attempt = attempts, retry = retries);
-            let exchange = self.exchange(&url, call, &authorization, client_request_id, retries).instrument(span).await;
+            let exchange =
+                self.exchange(&url, call, &authorization, client_request_id, retries, sent).instrument(span).await;
             let failure = match exchange {
                 Ok(Exchange::Done(body)) => match graph_models::decode::<T>(&body) {
                     Ok(value) => return Ok(value),
@@ -109,7 +143,7 @@ impl Inner {
                     if redirects > MAX_REDIRECTS {
                         return Err(Error::UnexpectedResponse(format!("more than {MAX_REDIRECTS} redirects")));
                     }
-                    tracing::debug!(location = %url, "following a same-origin redirect");
+                    tracing::debug!(location = %sent.text(url.as_str()), "following a same-origin redirect");
                     continue;
                 }
                 Ok(Exchange::Unauthorized(error, challenge)) if !refreshed => {
@@ -118,6 +152,7 @@ impl Inner {
                         .with_rejected(token.clone())
                         .with_claims(challenge.as_deref().and_then(challenge_claims));
                     let fresh = self.tokens.token_boxed(&request).await?;
+                    sent.add(&fresh);
                     if fresh == token {
                         return Err(Error::Http(Box::new(error)));
                     }
@@ -164,13 +199,13 @@ impl Inner {
                 Failure::Transport(error) => tracing::warn!(
                     retry = retries,
                     delay_ms = delay.as_millis() as u64,
-                    error = %error,
+                    error = %sent.text(&error.to_string()),
                     "retrying after a transport error"
                 ),
                 Failure::Truncated(error) => tracing::warn!(
                     retry = retries,
                     delay_ms = delay.as_millis() as u64,
-                    error = %error,
+                    error = %sent.text(&error.to_string()),
                     "retrying after a body that ended early"
                 ),
             }
@@ -179,7 +214,8 @@ impl Inner {
         }
     }
 
-    /// One request and its response.
+    /// One request and its response; `sent` holds the tokens sent so far, `authorization`'s
+    /// included.
     async fn exchange(
         &self,
         url: &Url,
@@ -187,6 +223,7 @@ impl Inner {
         authorization: &HeaderValue,
         client_request_id: &str,
         retries: u32,
+        sent: &Secrets,
     ) -> Result<Exchange, ExchangeError> {
         let mut headers = call.headers.clone();
         headers.insert(AUTHORIZATION, authorization.clone());
@@ -203,11 +240,13 @@ impl Inner {
         let response = self.http.get(url.clone()).headers(headers).send().await?;
         let status = response.status();
         let headers = response.headers().clone();
+        // Headers are the server's text too: they may echo the token.
+        let traced = |name| text_header(&headers, name).map(|value| sent.text(value));
         tracing::debug!(
             status = status.as_u16(),
-            request_id = text_header(&headers, &REQUEST_ID),
-            date = text_header(&headers, &DATE),
-            ags_diagnostic = text_header(&headers, &AGS_DIAGNOSTIC),
+            request_id = traced(&REQUEST_ID).as_deref(),
+            date = traced(&DATE).as_deref(),
+            ags_diagnostic = traced(&AGS_DIAGNOSTIC).as_deref(),
             "response"
         );
         if status.is_redirection() {
@@ -217,8 +256,7 @@ impl Inner {
         if status.is_success() {
             return Ok(Exchange::Done(body));
         }
-        let secret = authorization.to_str().ok().and_then(|value| value.strip_prefix("Bearer ")).unwrap_or_default();
-        let error = http_error(status, url, &headers, &body, client_request_id, secret);
+        let error = http_error(status, url, &headers, &body, client_request_id, sent);
         Ok(match status {
             StatusCode::UNAUTHORIZED => {
                 Exchange::Unauthorized(error, text_header(&headers, &WWW_AUTHENTICATE).map(str::to_owned))
@@ -288,13 +326,11 @@ fn http_error(
     headers: &HeaderMap,
     body: &[u8],
     client_request_id: &str,
-    secret: &str,
+    sent: &Secrets,
 ) -> HttpError {
-    // A body that echoes the request must not carry the token into an error.
-    let mut text = String::from_utf8_lossy(body).into_owned();
-    if !secret.is_empty() {
-        text = text.replace(secret, "<redacted>");
-    }
+    // The error is redacted as a whole on its way out (`Inner::get_then`); the body is redacted
+    // here too, before it is cut to its limit, which could leave a token cut in two.
+    let text = sent.text(&String::from_utf8_lossy(body)).into_owned();
     let error = ODataError::parse(text.as_bytes());
     let from_error = |get: fn(&ODataError) -> Option<&str>| error.as_ref().and_then(get).map(str::to_owned);
     let request_id =

@@ -120,6 +120,39 @@ async fn tokens_are_refreshed_ahead_of_expiry() {
 }
 
 #[tokio::test]
+async fn an_absurd_token_lifetime_is_capped_instead_of_panicking() {
+    // `expires_in` of u64::MAX seconds (as a number and as a string) is past any `Instant`:
+    // added unchecked, it panics with "overflow when adding duration to instant".
+    let max = u64::MAX;
+    for expires_in in [format!("{max}"), format!("\"{max}\"")] {
+        let answer = format!(r#"{{"token_type":"Bearer","expires_in":{expires_in},"access_token":"tok-1"}}"#);
+        let authority = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path(TOKEN_PATH))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(answer.clone(), "application/json"))
+            .mount(&authority)
+            .await;
+        let graph = graph().await;
+        let client = client(&graph, credentials(&authority));
+        for _ in 0..3 {
+            bounded(client.chat("19:a@thread.v2").get()).await.unwrap();
+        }
+        assert_eq!(bearers(&received(&graph).await), ["Bearer tok-1", "Bearer tok-1", "Bearer tok-1"], "{answer}");
+        assert_eq!(received(&authority).await.len(), 1, "capped at a day, the token is still cached: {answer}");
+
+        // The cap is real: with a refresh margin longer than a day, the capped token never
+        // qualifies and each request gets a new one (an unbounded lifetime would qualify forever).
+        let graph = self::graph().await;
+        let day_and_a_minute = Duration::from_secs(24 * 60 * 60 + 60);
+        let client = self::client(&graph, credentials(&authority).refresh_margin(day_and_a_minute));
+        bounded(client.chat("19:a@thread.v2").get()).await.unwrap();
+        bounded(client.chat("19:a@thread.v2").get()).await.unwrap();
+        assert_eq!(received(&graph).await.len(), 2);
+        assert_eq!(received(&authority).await.len(), 3, "one token request per Graph request: {answer}");
+    }
+}
+
+#[tokio::test]
 async fn concurrent_requests_share_one_refresh() {
     let authority = MockServer::start().await;
     // Slow enough that all requests ask while the first refresh is under way.

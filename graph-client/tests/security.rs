@@ -40,7 +40,18 @@
 //! (`Debug` of every public type holding it, errors that echo it, traces of requests, retries and
 //! refreshes at TRACE level); here, every error of every test has its whole source chain checked,
 //! and [`hostile_answers_leave_no_token_in_errors_or_traces`] captures the traces of the
-//! failure paths above.
+//! failure paths above. A server that echoes the token it received, wherever the text ends up:
+//! - a value that does not decode (literal, or hidden in JSON escapes): here,
+//!   [`a_decode_error_names_the_path_but_not_an_echoed_token`];
+//! - a nextLink or redirect to another origin: here,
+//!   [`a_refused_link_shows_its_origin_but_not_an_echoed_token`];
+//! - every other text of an error (OData messages behind JSON escapes, headers, throttled bodies,
+//!   unparsable links and `Location`s, same-origin links that loop, run through empty pages or
+//!   end in a transport error, a custom provider quoting the rejected token): here,
+//!   [`no_error_shows_a_token_the_server_echoes`]; each variant, field by field: unit tests
+//!   `redact::tests` (in `src/`).
+//!
+//! The three echo tests also check the traces; a link carrying the token is traced redacted.
 
 mod common;
 
@@ -48,8 +59,11 @@ use common::raw::{self, ok_head, Answer};
 use common::trace::captured;
 use common::{bounded, chat, fast_retry, message, page, received, TOKEN};
 use futures::TryStreamExt;
-use graph_client::{Error, GraphClient, GraphClientBuilder, LinkKind};
+use graph_client::{
+    AccessToken, AuthError, Error, GraphClient, GraphClientBuilder, LinkKind, TokenProvider, TokenRequest,
+};
 use std::io::Write;
+use std::sync::{Arc, Mutex};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -65,6 +79,27 @@ fn assert_clean(error: &Error) {
         assert!(!text.contains(TOKEN), "an error in the chain shows the token: {text}");
         current = error.source();
     }
+}
+
+/// Fails if the token shows in anything traced so far by the tests of this file.
+fn assert_trace_clean(capture: &Arc<Mutex<Vec<u8>>>) -> String {
+    let text = String::from_utf8(capture.lock().unwrap().clone()).unwrap();
+    assert!(!text.contains(TOKEN), "the trace shows the token:\n{text}");
+    text
+}
+
+/// A server that echoes the bearer token it received, in what `make` builds from it.
+fn echo(make: impl Fn(&str) -> ResponseTemplate + Send + Sync + 'static) -> impl Respond {
+    move |request: &Request| {
+        let authorization = request.headers.get("authorization").and_then(|value| value.to_str().ok());
+        make(authorization.and_then(|value| value.strip_prefix("Bearer ")).unwrap_or_default())
+    }
+}
+
+/// `text` as the content of a JSON string with every character escaped: the body does not show
+/// it, the parsed value does.
+fn json_escaped(text: &str) -> String {
+    text.chars().map(|char| format!("\\u{:04x}", char as u32)).collect()
 }
 
 fn raw_client(base_url: &str) -> GraphClientBuilder {
@@ -317,4 +352,202 @@ async fn hostile_answers_leave_no_token_in_errors_or_traces() {
         assert!(text.contains(expected), "the trace lacks `{expected}`:\n{text}");
     }
     assert!(!text.contains(TOKEN), "the trace shows the token:\n{text}");
+}
+
+#[tokio::test]
+async fn a_decode_error_names_the_path_but_not_an_echoed_token() {
+    let capture = captured();
+    let server = MockServer::start().await;
+    // A mention's id is a number: the echoed token is a bad value, which serde quotes.
+    Mock::given(path(MESSAGES))
+        .respond_with(echo(|token| {
+            let body = format!(r#"{{"value":[{{"id":"1","mentions":[{{"id":"{token}"}}]}}]}}"#);
+            ResponseTemplate::new(200).set_body_raw(body, "application/json")
+        }))
+        .mount(&server)
+        .await;
+    // The same, the token hidden in JSON escapes: the body does not show it, the decoder does.
+    Mock::given(path("/v1.0/chats/19:b@thread.v2/messages"))
+        .respond_with(echo(|token| {
+            let body = format!(r#"{{"value":[{{"id":"1","mentions":[{{"id":"{}"}}]}}]}}"#, json_escaped(token));
+            assert!(!body.contains(token));
+            ResponseTemplate::new(200).set_body_raw(body, "application/json")
+        }))
+        .mount(&server)
+        .await;
+    let client = common::client(&server);
+    for chat in ["19:a@thread.v2", "19:b@thread.v2"] {
+        let error = bounded(client.chat(chat).messages().items().try_collect::<Vec<_>>()).await.unwrap_err();
+        let Error::Decode { source, .. } = &error else { panic!("{chat}: expected Decode, got {error:?}") };
+        assert_eq!(source.path, "value[0].mentions[0].id");
+        for text in [format!("{error}"), format!("{error:?}")] {
+            assert!(!text.contains(TOKEN), "{chat}: the error shows the token: {text}");
+            for kept in ["value[0].mentions[0].id", "<redacted>", "expected i32"] {
+                assert!(text.contains(kept), "{chat}: `{kept}` is lost: {text}");
+            }
+        }
+        assert!(
+            error.to_string().contains(r#"invalid type: string "<redacted>", expected i32 at line 1 column"#),
+            "{error}"
+        );
+        assert_clean(&error);
+    }
+    assert_eq!(received(&server).await.len(), 2, "a decode error is not retried");
+    assert_trace_clean(capture);
+}
+
+#[tokio::test]
+async fn a_refused_link_shows_its_origin_but_not_an_echoed_token() {
+    let capture = captured();
+    let server = MockServer::start().await;
+    Mock::given(path(MESSAGES))
+        .respond_with(echo(|token| {
+            let next = format!("https://other.example/v1.0/x?t={token}");
+            ResponseTemplate::new(200).set_body_json(page(vec![message("1")], Some(&next)))
+        }))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1.0/chats/away"))
+        .respond_with(echo(|token| {
+            ResponseTemplate::new(302).insert_header("Location", format!("https://other.example/v1.0/x?t={token}"))
+        }))
+        .mount(&server)
+        .await;
+    let client = common::client(&server);
+    let mut items = client.chat("19:a@thread.v2").messages().items();
+    let first = bounded(items.try_next()).await.unwrap().unwrap();
+    assert_eq!(first.id.as_deref(), Some("1"), "the page with the refused link is delivered first");
+    let next_link = bounded(items.try_next()).await.unwrap_err();
+    assert!(bounded(items.try_next()).await.unwrap().is_none(), "the stream ends after the error");
+    let redirect = bounded(client.chat("away").get()).await.unwrap_err();
+    for (error, kind) in [(&next_link, LinkKind::NextLink), (&redirect, LinkKind::Redirect)] {
+        match error {
+            Error::ForeignOrigin { link, url } => {
+                assert_eq!(*link, kind);
+                assert_eq!(url, "https://other.example/v1.0/x?t=<redacted>");
+            }
+            other => panic!("{kind}: expected ForeignOrigin, got {other:?}"),
+        }
+        for text in [format!("{error}"), format!("{error:?}")] {
+            assert!(!text.contains(TOKEN), "{kind}: the error shows the token: {text}");
+            assert!(text.contains("https://other.example/v1.0/x?t=<redacted>"), "{kind}: the link is lost: {text}");
+        }
+        assert_clean(error);
+    }
+    assert_eq!(received(&server).await.len(), 2, "nothing was sent to the other origin, nor retried");
+    assert_trace_clean(capture);
+}
+
+/// Hands out [`TOKEN`]; asked to replace it after a 401, refuses, quoting it.
+struct QuotingProvider;
+
+impl TokenProvider for QuotingProvider {
+    async fn token(&self, request: &TokenRequest) -> Result<AccessToken, AuthError> {
+        match &request.rejected {
+            None => Ok(AccessToken::new(TOKEN)),
+            Some(rejected) => Err(AuthError::Provider(format!("will not replace {}", rejected.secret()).into())),
+        }
+    }
+}
+
+#[tokio::test]
+async fn no_error_shows_a_token_the_server_echoes() {
+    let capture = captured();
+    let server = MockServer::start().await;
+    let base = server.uri();
+    let odata = |token: &str| {
+        let message = format!("token {} is not allowed", json_escaped(token));
+        let body = format!(
+            r#"{{"error":{{"code":"Forbidden","message":"{message}","innerError":{{"date":"2024-01-01T00:00:00"}}}}}}"#
+        );
+        ResponseTemplate::new(403).set_body_raw(body, "application/json").insert_header("request-id", token)
+    };
+    Mock::given(path("/v1.0/chats/odata")).respond_with(echo(odata)).mount(&server).await;
+    Mock::given(path("/v1.0/chats/busy"))
+        .respond_with(echo(|token| {
+            ResponseTemplate::new(429).insert_header("Retry-After", "0").set_body_string(format!("slow down, {token}"))
+        }))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1.0/chats/unparsable"))
+        .respond_with(echo(|token| ResponseTemplate::new(302).insert_header("Location", format!("http://[{token}"))))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1.0/chats/denied")).respond_with(ResponseTemplate::new(401)).mount(&server).await;
+    // Pages whose nextLink carries the token: not a URL; the same origin, but looping back;
+    // the same origin, but empty.
+    let mut pages = Vec::new();
+    for (chat, link) in [
+        ("19:c@thread.v2", "http://[{token}".to_owned()),
+        ("19:d@thread.v2", format!("{base}/v1.0/chats/19:d@thread.v2/messages?t={{token}}")),
+        ("19:e@thread.v2", format!("{base}/v1.0/chats/19:e@thread.v2/messages?t={{token}}")),
+    ] {
+        let empty = chat == "19:e@thread.v2";
+        Mock::given(path(format!("/v1.0/chats/{chat}/messages")))
+            .respond_with(echo(move |token| {
+                let items = if empty { vec![] } else { vec![message("1")] };
+                ResponseTemplate::new(200).set_body_json(page(items, Some(&link.replace("{token}", token))))
+            }))
+            .mount(&server)
+            .await;
+        pages.push(chat);
+    }
+
+    let client = common::client(&server);
+    let odata = bounded(client.chat("odata").get()).await.unwrap_err();
+    let http = odata.http().expect("an HTTP error");
+    assert_eq!(http.code(), Some("Forbidden"));
+    assert_eq!(http.error.as_ref().unwrap().message, "token <redacted> is not allowed");
+    assert_eq!(http.request_id.as_deref(), Some("<redacted>"));
+    let busy = bounded(client.chat("busy").get()).await.unwrap_err();
+    assert!(matches!(&busy, Error::Throttled { last, .. } if last.body == "slow down, <redacted>"), "{busy:?}");
+    let unparsable = bounded(client.chat("unparsable").get()).await.unwrap_err();
+    assert!(
+        matches!(&unparsable, Error::UnexpectedResponse(text) if text.contains("bad Location `http://[<redacted>`")),
+        "{unparsable:?}"
+    );
+    let mut links = Vec::new();
+    for chat in &pages {
+        let client = common::builder(&server).max_empty_pages(0).build().unwrap();
+        links.push(bounded(client.chat(chat).messages().items().try_collect::<Vec<_>>()).await.unwrap_err());
+    }
+    assert!(
+        matches!(&links[0], Error::UnexpectedResponse(text) if text.contains("`http://[<redacted>` is not a URL")),
+        "{:?}",
+        links[0]
+    );
+    let looped = format!("{base}/v1.0/chats/19:d@thread.v2/messages?t=<redacted>");
+    assert!(matches!(&links[1], Error::NextLinkLoop { url } if *url == looped), "{:?}", links[1]);
+    let empty = format!("{base}/v1.0/chats/19:e@thread.v2/messages?t=<redacted>");
+    assert!(matches!(&links[2], Error::TooManyEmptyPages { url, pages: 1 } if *url == empty), "{:?}", links[2]);
+    let quoting = GraphClient::builder().base_url(&base).token_provider(QuotingProvider).build().unwrap();
+    let refused = bounded(quoting.chat("denied").get()).await.unwrap_err();
+    assert!(matches!(&refused, Error::Auth(AuthError::Provider(_))), "{refused:?}");
+    assert!(refused.to_string().contains("will not replace <redacted>"), "{refused}");
+
+    // A same-origin nextLink (relative) that carries the token and then fails at the transport
+    // level: the transport error names the URL it was sending to.
+    let next = format!("{MESSAGES}?t={TOKEN}");
+    let body = page(vec![message("1")], Some(&next)).to_string();
+    let first = ok_head(&format!("content-length: {}\r\nconnection: close\r\n", body.len())) + &body;
+    let mut script = vec![Answer::Close(first)];
+    script.extend((0..4).map(|_| Answer::Close(String::new())));
+    let raw_server = raw::serve(script).await;
+    let client = raw_client(&raw_server.base_url).build().unwrap();
+    let transport =
+        bounded(client.chat("19:a@thread.v2").messages().items().try_collect::<Vec<_>>()).await.unwrap_err();
+    assert!(matches!(&transport, Error::Transport(_)), "{transport:?}");
+    assert!(format!("{transport:?}").contains("/v1.0/chats/19:a@thread.v2/messages?t=%3Credacted%3E"), "{transport:?}");
+    let served = bounded(raw_server.served()).await;
+    assert!(served[1].request.contains(TOKEN), "the link was followed, to the Graph origin, as sent");
+
+    for error in [&odata, &busy, &unparsable, &links[0], &links[1], &links[2], &refused, &transport] {
+        for text in [format!("{error}"), format!("{error:?}")] {
+            assert!(!text.contains(TOKEN), "the error shows the token: {text}");
+        }
+        assert_clean(error);
+    }
+    let trace = assert_trace_clean(capture);
+    assert!(trace.contains("19:d@thread.v2/messages?t=<redacted>"), "the followed link is traced, redacted:\n{trace}");
+    assert!(trace.contains("retrying after a transport error"), "{trace}");
 }
