@@ -129,7 +129,7 @@ pub enum MessagesCommand {
         #[arg(long)]
         out: std::path::PathBuf,
         /// The licensing and payment model; without it, evaluation mode.
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, ignore_case = true)]
         model: Option<ModelArg>,
         /// Only messages modified after this time (RFC 3339).
         #[arg(long)]
@@ -143,12 +143,14 @@ pub enum MessagesCommand {
     },
 }
 
-/// A getAllMessages payment model.
+/// A getAllMessages payment model, named as Graph writes it (`model=A`); either case is accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ModelArg {
     /// Model A: security and compliance apps.
+    #[value(name = "A")]
     A,
     /// Model B: other apps.
+    #[value(name = "B")]
     B,
 }
 

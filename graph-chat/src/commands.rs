@@ -80,18 +80,20 @@ fn chat_row(chat: &Chat) -> Vec<String> {
         }
     };
     let preview = chat.last_message_preview.get();
+    // The listing expands the members, so system events in previews can name people.
+    let names = members.map(|it| member_names_by_id(it)).unwrap_or_default();
     vec![
         chat.chat_type.get().map_or("-".to_owned(), |it| it.to_string()),
         clip(&topic, 32),
         members.map_or("-".to_owned(), |it| it.len().to_string()),
-        preview.map_or("-".to_owned(), |it| clip(&preview_text(it), 40)),
+        preview.map_or("-".to_owned(), |it| clip(&preview_text(it, &names), 40)),
         preview.map_or("-".to_owned(), |it| time(&it.created_date_time)),
     ]
 }
 
-fn preview_text(preview: &ChatMessageInfo) -> String {
+fn preview_text(preview: &ChatMessageInfo, names: &Names) -> String {
     if let Some(detail) = preview.event_detail.get() {
-        return describe(detail, &Names::new());
+        return describe(detail, names);
     }
     if preview.is_deleted.get() == Some(&true) {
         return "(deleted)".to_owned();
@@ -184,13 +186,18 @@ fn message_row(message: &ChatMessage, names: &Names) -> Vec<String> {
 /// Display names of the chat's members by user id, for events that name people by id only.
 async fn names(chat: &ChatScope) -> Result<Names, CliError> {
     let members: Vec<ConversationMember> = chat.members().items().try_collect().await?;
-    Ok(members
+    Ok(member_names_by_id(&members))
+}
+
+/// Display names by user id, of the members that have both.
+fn member_names_by_id(members: &[ConversationMember]) -> Names {
+    members
         .iter()
         .filter_map(|member| {
             let user_id = member_user_id(member)?;
             Some((user_id.to_owned(), member_display_name(member)?.to_owned()))
         })
-        .collect())
+        .collect()
 }
 
 /// `members list`.

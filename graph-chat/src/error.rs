@@ -8,7 +8,9 @@ use std::process::ExitCode;
 pub enum CliError {
     /// The options do not make sense together (exit code 2).
     Usage(String),
-    /// Graph, or the client on the way to it, failed (exit code 1).
+    /// Graph, or the client on the way to it, failed (exit code 1); or the client refused an
+    /// option value or the configuration before sending anything (exit code 2, see
+    /// [`refused_before_sending`]).
     Graph(graph_client::Error),
     /// A local file or socket failed (exit code 1).
     Io(std::io::Error),
@@ -31,9 +33,19 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Usage(_) => ExitCode::from(2),
+            CliError::Graph(error) if refused_before_sending(error) => ExitCode::from(2),
             CliError::Graph(_) | CliError::Io(_) => ExitCode::from(1),
         }
     }
+}
+
+/// Whether the client rejected what it was asked before sending anything: a value that breaks a
+/// documented rule (`--top 99`, an empty `--since`/`--until` range), or an unusable configuration
+/// (a plain `http` `--base-url` or authority that is not loopback). Those are the user's to fix,
+/// so they are usage errors; failures at run time (network, HTTP errors, decoding) are not.
+fn refused_before_sending(error: &graph_client::Error) -> bool {
+    use graph_client::{AuthError, Error};
+    matches!(error, Error::InvalidRequest(_) | Error::Config(_) | Error::Auth(AuthError::Config(_)))
 }
 
 impl fmt::Display for CliError {

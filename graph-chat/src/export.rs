@@ -87,7 +87,7 @@ async fn write_pages(
     let mut pages = request.raw_pages();
     while let Some(page) = pages.try_next().await? {
         for message in &page.value {
-            writer.write_all(message.get().as_bytes())?;
+            write_one_line(&mut writer, message.get().as_bytes())?;
             writer.write_all(b"\n")?;
         }
         done.messages += page.value.len() as u64;
@@ -102,6 +102,21 @@ async fn write_pages(
     }
     writer.into_inner().map_err(|it| it.into_error())?.sync_all()?;
     Ok(done)
+}
+
+/// Writes a JSON text as received, except that each CR and LF byte becomes a space, so that a
+/// pretty-printed message still takes one line. That keeps the value: a JSON string cannot hold a
+/// raw CR or LF (they must be escaped as `\r` and `\n`), so in a valid JSON text every CR and LF
+/// byte is whitespace between tokens, where a space means the same. (Nor can those bytes be part
+/// of a multi-byte UTF-8 character.) Compact text has none and is written byte for byte.
+fn write_one_line(out: &mut impl Write, json: &[u8]) -> std::io::Result<()> {
+    for (index, part) in json.split(|byte| matches!(byte, b'\r' | b'\n')).enumerate() {
+        if index > 0 {
+            out.write_all(b" ")?;
+        }
+        out.write_all(part)?;
+    }
+    Ok(())
 }
 
 /// A spinner on a terminal, nothing otherwise.

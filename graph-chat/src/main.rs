@@ -35,6 +35,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let client = &connection.client;
     let json = cli.global.json;
     let mut out = std::io::stdout().lock();
+    let writes_stdout = !matches!(cli.command, Command::Messages(MessagesCommand::Export { .. }));
     let result = match cli.command {
         Command::Chats(command) => commands::chats(client, command, json, &mut out).await,
         Command::Messages(MessagesCommand::List { chat_id, top, since, until }) => {
@@ -48,5 +49,10 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     if let Some(mock) = connection.mock {
         mock.shutdown().await;
     }
-    result
+    match result {
+        // The reader closed stdout (`graph-chat ... | head -1`): it has all it wanted, so end
+        // quietly and successfully, as Unix filters do.
+        Err(CliError::Io(err)) if writes_stdout && err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result,
+    }
 }

@@ -1,7 +1,9 @@
 //! The `graph-chat` binary end to end, against the embedded mock or a graph-mock started here.
 
 use graph_mock::{start, DatasetConfig, Faults, MockConfig, MockServer};
-use std::process::{Command, Output};
+use std::io::{Read, Write};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The documented chat whose messages the seed pages list.
 const SEED_CHAT: &str = "19:2da4c29f6d7041eca70b638b43d45437@thread.v2";
@@ -81,7 +83,7 @@ fn errors_are_one_line_with_the_odata_code_and_request_id() {
     let usage = graph_chat(&["chats", "list", "--top", "many"], &[]);
     assert_eq!(usage.status.code(), Some(2));
     let too_many = graph_chat(&["chats", "list", "--top", "51", "--mock"], &[]);
-    assert_eq!(too_many.status.code(), Some(1), "caught before sending: {}", String::from_utf8_lossy(&too_many.stderr));
+    assert_eq!(too_many.status.code(), Some(2), "caught before sending: {}", String::from_utf8_lossy(&too_many.stderr));
     let no_credentials = graph_chat(&["chats", "list", "--base-url", "http://127.0.0.1:9/v1.0"], &[]);
     assert_eq!(no_credentials.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&no_credentials.stderr).contains("GRAPH_TOKEN"));
@@ -157,4 +159,206 @@ async fn export_refuses_a_foreign_next_link() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("another origin") && stderr.contains("127.0.0.2:9"), "{stderr}");
     assert!(!file.exists(), "no file by the requested name after a failed export");
+}
+
+/// Runs `messages export` against `server` into a fresh file and returns the output and the file.
+async fn export_from(server_url: String, token: String, name: &str, extra: &[&str]) -> (Output, std::path::PathBuf) {
+    let file = std::env::temp_dir().join(format!("graph-chat-{name}-{}.jsonl", std::process::id()));
+    let mut args: Vec<String> = ["messages", "export", "--user", "someone", "--out", file.to_str().unwrap()]
+        .iter()
+        .map(|it| it.to_string())
+        .collect();
+    args.extend(["--base-url".to_owned(), server_url]);
+    args.extend(extra.iter().map(|it| it.to_string()));
+    (run(args, vec![("GRAPH_TOKEN".into(), token)]).await, file)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_takes_the_model_as_graph_writes_it_in_either_case() {
+    let server =
+        mock(DatasetConfig { seed_examples: false, chats: 1, messages_per_chat: 3, seed: 1 }, Faults::default()).await;
+    for model in ["A", "B", "a", "b"] {
+        let user = server.users()[0].id.clone();
+        let file = std::env::temp_dir().join(format!("graph-chat-model-{model}-{}.jsonl", std::process::id()));
+        let args = [
+            "messages",
+            "export",
+            "--user",
+            &user,
+            "--out",
+            file.to_str().unwrap(),
+            "--base-url",
+            &server.base_url(),
+            "--model",
+            model,
+        ];
+        let output =
+            run(args.iter().map(|it| it.to_string()).collect(), vec![("GRAPH_TOKEN".into(), server.token().into())])
+                .await;
+        assert!(output.status.success(), "--model {model}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 3);
+        std::fs::remove_file(&file).unwrap();
+    }
+    let help = stdout(&graph_chat(&["messages", "export", "-h"], &[]));
+    assert!(help.contains("[possible values: A, B]"), "{help}");
+    let help = stdout(&graph_chat(&["messages", "export", "--help"], &[]));
+    assert!(help.contains("- A: Model A") && help.contains("- B: Model B"), "{help}");
+}
+
+/// Waits for `child`, killing it and failing after `limit`.
+fn wait_at_most(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("graph-chat did not end within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly_and_successfully() {
+    for args in [
+        &["chats", "list", "--json", "--mock"][..],
+        &["chats", "list", "--mock"],
+        &["members", "list", SEED_CHAT, "--mock"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_graph-chat"))
+            .args(args)
+            .env_remove("GRAPH_TOKEN")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before graph-chat has written anything, as `| head -0` would.
+        drop(child.stdout.take());
+        let status = wait_at_most(&mut child, Duration::from_secs(60));
+        let mut stderr = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn options_the_client_refuses_before_sending_are_usage_errors() {
+    let file = std::env::temp_dir().join(format!("graph-chat-empty-range-{}.jsonl", std::process::id()));
+    let file = file.to_str().unwrap();
+    /// Arguments, environment, and what the message says.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 5] = [
+        (&["chats", "list", "--top", "99", "--mock"], &[], "$top must be between 1 and 50, got 99"),
+        (&["messages", "list", SEED_CHAT, "--top", "0", "--mock", "--json"], &[], "$top must be between 1 and 50"),
+        (
+            &["chats", "list", "--base-url", "http://graph.example.com/v1.0"],
+            &[("GRAPH_TOKEN", "token")],
+            "invalid configuration",
+        ),
+        (
+            &[
+                "messages",
+                "list",
+                SEED_CHAT,
+                "--since",
+                "2024-02-01T00:00:00Z",
+                "--until",
+                "2024-01-01T00:00:00Z",
+                "--mock",
+            ],
+            &[],
+            "the range is empty",
+        ),
+        (
+            &[
+                "messages",
+                "export",
+                "--user",
+                "someone",
+                "--out",
+                file,
+                "--since",
+                "2024-01-01T00:00:00Z",
+                "--until",
+                "2024-01-01T00:00:00Z",
+                "--mock",
+            ],
+            &[],
+            "the range is empty",
+        ),
+    ];
+    for (args, env, message) in cases {
+        let output = graph_chat(args, env);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("graph-chat: error: ") && stderr.contains(message), "{stderr}");
+    }
+    assert!(!std::path::Path::new(file).exists());
+    // A failure at run time stays 1.
+    let missing = graph_chat(&["members", "list", "19:missing@thread.v2", "--mock"], &[]);
+    assert_eq!(missing.status.code(), Some(1), "{}", String::from_utf8_lossy(&missing.stderr));
+}
+
+/// A Graph stand-in on 127.0.0.1 that answers every request with `body` (pretty-printed JSON).
+fn serve_forever(body: String) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buffer = [0; 4096];
+            while !request.windows(4).any(|it| it == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => request.extend_from_slice(&buffer[..read]),
+                }
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes()));
+        }
+    });
+    format!("http://{address}/v1.0")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_keeps_one_message_per_line_when_the_server_pretty_prints() {
+    let message = |id: &str, text: &str| {
+        serde_json::json!({
+            "id": id,
+            "chatId": "19:pretty@thread.v2",
+            "messageType": "message",
+            "createdDateTime": "2024-01-01T00:00:00Z",
+            "lastModifiedDateTime": "2024-01-01T00:00:00Z",
+            "body": { "contentType": "text", "content": text },
+            "mentions": [],
+        })
+    };
+    let page = serde_json::json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(chatMessage)",
+        "value": [message("1", "two\nlines"), message("2", "carriage\r\nreturn")],
+    });
+    // Pretty-printed, with CRLF line ends for good measure.
+    let body = serde_json::to_string_pretty(&page).unwrap().replace('\n', "\r\n");
+    let (output, file) = export_from(serve_forever(body), "token".into(), "pretty", &[]).await;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for (line, (id, content)) in lines.iter().zip([("1", "two\nlines"), ("2", "carriage\r\nreturn")]) {
+        assert!(!line.contains('\r'), "{line:?}");
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(value.is_object(), "{line}");
+        assert_eq!(value, message(id, content), "the same value as received");
+    }
 }
