@@ -3,7 +3,7 @@
 use crate::cli::{ChatsCommand, ExpandArg, MembersCommand};
 use crate::describe::{describe, Names};
 use crate::error::CliError;
-use crate::render::{clip, table, text, time};
+use crate::render::{clip, table, text, time, RowWriter};
 use futures::TryStreamExt;
 use graph_client::{ChatMessageExt, ChatScope, GraphClient};
 use graph_models::{Chat, ChatMessage, ChatMessageInfo, ConversationMember};
@@ -157,19 +157,25 @@ pub async fn list_messages(
         request = request.modified_before(until);
     }
     let mut messages = request.items();
-    let mut rows = Vec::new();
-    while let Some(message) = messages.try_next().await? {
-        if json {
+    if json {
+        while let Some(message) = messages.try_next().await? {
             json_line(out, &message)?;
-        } else {
-            rows.push(message_row(&message, &names));
         }
+        return Ok(());
     }
-    if !json {
-        writeln!(out, "{}", table(&["time", "from", "message"], rows))?;
+    // A chat may hold years of messages: rows are written as they arrive, not held for a table.
+    let mut rows = RowWriter::new(out, &["time", "from", "message"], &[TIME_WIDTH, NAME_WIDTH]);
+    while let Some(message) = messages.try_next().await? {
+        rows.row(&message_row(&message, &names))?;
     }
+    rows.finish()?;
     Ok(())
 }
+
+/// `2024-01-01 00:39`.
+const TIME_WIDTH: usize = 16;
+/// Sender names are clipped to this.
+const NAME_WIDTH: usize = 24;
 
 fn message_row(message: &ChatMessage, names: &Names) -> Vec<String> {
     let (from, body) = if let Some(detail) = message.event_detail.get() {
@@ -180,7 +186,7 @@ fn message_row(message: &ChatMessage, names: &Names) -> Vec<String> {
         let edited = if message.last_edited_date_time.is_value() { " (edited)" } else { "" };
         (message.from_display_name().unwrap_or("-").to_owned(), format!("{}{edited}", message.plain_text()))
     };
-    vec![time(&message.created_date_time), from, clip(&body, 100)]
+    vec![time(&message.created_date_time), clip(&from, NAME_WIDTH), clip(&body, 100)]
 }
 
 /// Display names of the chat's members by user id, for events that name people by id only.

@@ -18,6 +18,55 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
     lines.iter().map(|it| it.get(margin..).unwrap_or_default()).collect::<Vec<_>>().join("\n")
 }
 
+/// Rows written as they arrive, in columns of fixed widths, for listings too long to hold until
+/// the last page: the first row appears at once and memory stays flat. A longer value is kept
+/// whole and pushes the rest of its row to the right. The header is written with the first row,
+/// or by [`Self::finish`] when there is none.
+pub struct RowWriter<'a, W: std::io::Write> {
+    out: &'a mut W,
+    header: &'static [&'static str],
+    widths: &'static [usize],
+    started: bool,
+}
+
+impl<'a, W: std::io::Write> RowWriter<'a, W> {
+    /// Columns named by `header`, all but the last padded to `widths`.
+    pub fn new(out: &'a mut W, header: &'static [&'static str], widths: &'static [usize]) -> Self {
+        RowWriter { out, header, widths, started: false }
+    }
+
+    /// Writes one row (the header first, if it is the first).
+    pub fn row(&mut self, cells: &[String]) -> std::io::Result<()> {
+        self.start()?;
+        self.line(cells)
+    }
+
+    /// Writes the header if no row did.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.start()
+    }
+
+    fn start(&mut self) -> std::io::Result<()> {
+        if self.started {
+            return Ok(());
+        }
+        self.started = true;
+        let header: Vec<String> = self.header.iter().map(|it| it.to_uppercase()).collect();
+        self.line(&header)
+    }
+
+    fn line(&mut self, cells: &[String]) -> std::io::Result<()> {
+        let mut line = String::new();
+        for (index, cell) in cells.iter().enumerate() {
+            match self.widths.get(index) {
+                Some(width) => line.push_str(&format!("{cell:<width$}  ")),
+                None => line.push_str(cell),
+            }
+        }
+        writeln!(self.out, "{}", line.trim_end())
+    }
+}
+
 /// `2024-01-01 00:39` in UTC, or the text as received when it is not a valid timestamp.
 pub fn time(value: &Property<DateTimeOffset>) -> String {
     match value.get() {
@@ -43,4 +92,32 @@ pub fn clip(text: &str, width: usize) -> String {
 /// A property's text, or `-`.
 pub fn text(value: &Property<String>) -> String {
     value.as_deref().filter(|it| !it.is_empty()).unwrap_or("-").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RowWriter;
+
+    fn written(rows: &[&[&str]]) -> String {
+        let mut out = Vec::new();
+        let mut writer = RowWriter::new(&mut out, &["time", "from", "message"], &[4, 3]);
+        for row in rows {
+            writer.row(&row.iter().map(|it| it.to_string()).collect::<Vec<_>>()).unwrap();
+        }
+        writer.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn rows_line_up_and_a_longer_value_is_kept_whole() {
+        assert_eq!(
+            written(&[&["t1", "ann", "hi"], &["t2-long", "b", ""]]),
+            "TIME  FROM  MESSAGE\nt1    ann  hi\nt2-long  b\n"
+        );
+    }
+
+    #[test]
+    fn no_rows_still_write_the_header() {
+        assert_eq!(written(&[]), "TIME  FROM  MESSAGE\n");
+    }
 }
