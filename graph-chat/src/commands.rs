@@ -40,17 +40,19 @@ pub async fn chats(
                 request = request.top(top);
             }
             let mut chats = request.items();
-            let mut rows = Vec::new();
-            while let Some(chat) = chats.try_next().await? {
-                if json {
+            if json {
+                while let Some(chat) = chats.try_next().await? {
                     json_line(out, &chat)?;
-                } else {
-                    rows.push(chat_row(&chat));
                 }
+                return Ok(());
             }
-            if !json {
-                writeln!(out, "{}", table(&["type", "topic", "members", "last message", "time"], rows))?;
+            // A user may be in thousands of chats: rows are written as they arrive.
+            let header = &["type", "topic", "members", "last message", "time"];
+            let mut rows = RowWriter::new(out, header, &[CHAT_TYPE_WIDTH, TOPIC_WIDTH, MEMBERS_WIDTH, PREVIEW_WIDTH]);
+            while let Some(chat) = chats.try_next().await? {
+                rows.row(&chat_row(&chat))?;
             }
+            rows.finish()?;
         }
         ChatsCommand::Get { chat_id, expand } => {
             let mut request = client.chat(&chat_id).get();
@@ -71,6 +73,15 @@ pub async fn chats(
     Ok(())
 }
 
+/// `oneOnOne`, the longest chat type the schema declares.
+const CHAT_TYPE_WIDTH: usize = 8;
+/// Topics (or member names) are clipped to this.
+const TOPIC_WIDTH: usize = 32;
+/// The width of the `MEMBERS` heading.
+const MEMBERS_WIDTH: usize = 7;
+/// Last-message previews are clipped to this.
+const PREVIEW_WIDTH: usize = 40;
+
 fn chat_row(chat: &Chat) -> Vec<String> {
     let members = chat.members.get();
     let topic = match chat.topic.as_deref().filter(|it| !it.is_empty()) {
@@ -84,9 +95,9 @@ fn chat_row(chat: &Chat) -> Vec<String> {
     let names = members.map(|it| member_names_by_id(it)).unwrap_or_default();
     vec![
         chat.chat_type.get().map_or("-".to_owned(), |it| it.to_string()),
-        clip(&topic, 32),
+        clip(&topic, TOPIC_WIDTH),
         members.map_or("-".to_owned(), |it| it.len().to_string()),
-        preview.map_or("-".to_owned(), |it| clip(&preview_text(it, &names), 40)),
+        preview.map_or("-".to_owned(), |it| clip(&preview_text(it, &names), PREVIEW_WIDTH)),
         preview.map_or("-".to_owned(), |it| time(&it.created_date_time)),
     ]
 }
