@@ -28,7 +28,6 @@ fn emit_struct(ident: &Ident, docs: TokenStream, strukt: &Struct) -> TokenStream
     let declarations = fields.iter().map(emit_field);
     let field_idents: Vec<_> = fields.iter().map(|it| self::ident(&it.name.rust)).collect();
     let wires: Vec<_> = fields.iter().map(|it| it.name.wire.as_str()).collect();
-    let expecting = format!("a `{expecting}` object");
     quote! {
         #docs
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default)]
@@ -127,7 +126,6 @@ fn emit_ty(ty: &Ty) -> TokenStream {
 fn emit_enum(ident: &Ident, docs: TokenStream, en: &Enum) -> TokenStream {
     let Enum { variants, fallback, expecting } = en;
     let fallback = self::ident(&fallback.rust);
-    let expecting = format!("a `{expecting}` string");
     let declarations = variants.iter().map(emit_variant);
     let variant_idents: Vec<_> = variants.iter().map(|it| self::ident(&it.name.rust)).collect();
     let wires: Vec<_> = variants.iter().map(|it| it.name.wire.as_str()).collect();

@@ -41,7 +41,7 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// The field that keeps undeclared properties.
     pub additional: Name,
-    /// The Graph name shown in "expected ..." errors.
+    /// What a payload error says was expected: ``a `chatMessage` object``.
     pub expecting: String,
 }
 
@@ -90,7 +90,7 @@ pub struct Enum {
     pub variants: Vec<Variant>,
     /// The variant that keeps any other string.
     pub fallback: Name,
-    /// The Graph name shown in "expected ..." errors.
+    /// What a payload error says was expected: ``a `chatType` string``.
     pub expecting: String,
 }
 

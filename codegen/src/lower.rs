@@ -100,7 +100,7 @@ fn lower_type(
         let kind = ItemKind::Struct(Struct {
             fields,
             additional: names::field_name(names::ADDITIONAL_PROPERTIES),
-            expecting: wire.to_owned(),
+            expecting: format!("a `{wire}` object"),
         });
         items.push(Item { name, docs, kind, origin: origin.clone() });
     }
@@ -451,7 +451,7 @@ fn lower_enum(en: &EnumDef, origin: &Origin, errors: &mut Errors) -> Item {
     let kind = ItemKind::Enum(Enum {
         variants,
         fallback: names::variant_name(names::FALLBACK_VARIANT),
-        expecting: en.name.clone(),
+        expecting: format!("a `{}` string", en.name),
     });
     Item { name: names::type_name(&en.name), docs: Docs(docs), kind, origin: origin.clone() }
 }

@@ -1,6 +1,7 @@
 //! Human output: aligned tables, times and clipped text.
 
 use graph_models::{DateTimeOffset, Property};
+use std::fmt::Write as _;
 
 /// An aligned table without borders, its header in capitals.
 pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
@@ -59,7 +60,9 @@ impl<'a, W: std::io::Write> RowWriter<'a, W> {
         let mut line = String::new();
         for (index, cell) in cells.iter().enumerate() {
             match self.widths.get(index) {
-                Some(width) => line.push_str(&format!("{cell:<width$}  ")),
+                Some(width) => {
+                    let _ = write!(line, "{cell:<width$}  "); // writing to a `String` cannot fail
+                }
                 None => line.push_str(cell),
             }
         }
