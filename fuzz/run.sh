@@ -39,7 +39,7 @@ else
   echo "python3 not found: seeding with whole fixtures and hand-made inputs only, no dictionary" >&2
   for target in "${targets[@]}"; do
     mkdir -p "corpus/$target"
-    cp ../tests/fixtures/seeds/*.json "corpus/$target/"
+    cp ../graph-mock/seeds/*.json "corpus/$target/"
     cp "seeds/$target/"* "corpus/$target/"
   done
 fi

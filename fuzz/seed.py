@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seeds the fuzz corpora: fuzz/corpus/<target>/ and the dictionary fuzz/corpus/json.dict.
 
-- Every fixture of tests/fixtures/seeds (the Graph documentation's response examples) whole, in
+- Every fixture of graph-mock/seeds (the Graph documentation's response examples) whole, in
   every target's corpus: a page is also an object with unknown properties to the other targets.
 - The parts of the fixtures each target reads: messages, chats, members, event details,
   identities and identity sets, and every string value (enum members, timestamps, flags).
@@ -48,7 +48,7 @@ def walk(value, key=None):
 
 
 def seed_fixtures():
-    fixtures = sorted((ROOT / "tests/fixtures/seeds").glob("*.json"))
+    fixtures = sorted((ROOT / "graph-mock/seeds").glob("*.json"))
     strings = set()
     for path in fixtures:
         raw = path.read_bytes()

@@ -1,14 +1,34 @@
 //! EMIT: IR → tokens. Infallible and free of decisions: each function translates one IR node.
 
-use crate::ir::{Docs, Enum, Field, Item, ItemKind, Model, Struct, Ty, Union, UnionVariant, Variant};
+use crate::ir::{Docs, Enum, Field, Item, ItemKind, Model, Provenance, Struct, Ty, Union, UnionVariant, Variant};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 /// The tokens of every item of the model, in model order.
 pub fn emit(model: &Model) -> TokenStream {
-    let Model { items } = model;
+    let Model { items, provenance } = model;
+    let provenance = emit_provenance(provenance);
     let items = items.iter().map(emit_item);
-    quote! { #(#items)* }
+    quote! { #provenance #(#items)* }
+}
+
+fn emit_provenance(provenance: &Provenance) -> TokenStream {
+    let Provenance { schema_sha256, metadata } = provenance;
+    let (file, sha256) = match metadata {
+        Some((file, sha256)) => {
+            (quote!(::core::option::Option::Some(#file)), quote!(::core::option::Option::Some(#sha256)))
+        }
+        None => (quote!(::core::option::Option::None), quote!(::core::option::Option::None)),
+    };
+    quote! {
+        /// Where these models come from: the schema they were generated from and the Graph
+        /// metadata that schema was imported from.
+        pub const PROVENANCE: crate::Provenance = crate::Provenance {
+            schema_sha256: #schema_sha256,
+            metadata_file: #file,
+            metadata_sha256: #sha256,
+        };
+    }
 }
 
 fn emit_item(item: &Item) -> TokenStream {
@@ -31,6 +51,7 @@ fn emit_struct(ident: &Ident, docs: TokenStream, strukt: &Struct) -> TokenStream
     quote! {
         #docs
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default)]
+        #[non_exhaustive]
         pub struct #ident {
             #(#declarations)*
             /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
@@ -81,7 +102,7 @@ fn emit_struct(ident: &Ident, docs: TokenStream, strukt: &Struct) -> TokenStream
 }
 
 fn emit_field(field: &Field) -> TokenStream {
-    let Field { name, docs, ty, boxed, origin: _ } = field;
+    let Field { name, docs, ty, boxed, nullable: _, origin: _ } = field;
     let ident = ident(&name.rust);
     let docs = emit_docs(docs);
     let ty = emit_value_ty(ty, *boxed);
@@ -135,6 +156,7 @@ fn emit_enum(ident: &Ident, docs: TokenStream, en: &Enum) -> TokenStream {
             ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash,
             ::serde::Serialize,
         )]
+        #[non_exhaustive]
         pub enum #ident {
             #(#declarations)*
             /// A value this schema does not know, kept verbatim and written back unchanged.
@@ -224,6 +246,7 @@ fn emit_union(ident: &Ident, docs: TokenStream, union: &Union) -> TokenStream {
     quote! {
         #docs
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+        #[non_exhaustive]
         pub enum #ident {
             #(#declarations)*
             /// An object of a type this schema does not know, kept whole and written back unchanged.
@@ -296,7 +319,7 @@ fn emit_union(ident: &Ident, docs: TokenStream, union: &Union) -> TokenStream {
 
 /// A method returning a property every known variant has; `None` for the fallback.
 fn emit_accessor(field: &Field, variant_idents: &[Ident], fallback: &Ident) -> TokenStream {
-    let Field { name, docs: _, ty, boxed, origin: _ } = field;
+    let Field { name, docs: _, ty, boxed, nullable: _, origin: _ } = field;
     let ident = ident(&name.rust);
     let ty = emit_value_ty(ty, *boxed);
     let doc = format!(" `{}`, which every type listed here has; `None` for [`Self::{fallback}`].", name.wire);

@@ -8,6 +8,17 @@ use crate::names::Name;
 pub struct Model {
     /// Every generated item, sorted by Rust name.
     pub items: Vec<Item>,
+    /// Where the schema came from, recorded in the generated code.
+    pub provenance: Provenance,
+}
+
+/// What the generated code says about its input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The SHA-256 of the schema files (names and texts, in name order), in hex.
+    pub schema_sha256: String,
+    /// The metadata file the schema was imported from and its SHA-256, if it was imported.
+    pub metadata: Option<(String, String)>,
 }
 
 /// One generated type.
@@ -56,6 +67,9 @@ pub struct Field {
     pub ty: Ty,
     /// Held in a `Box`: a large struct that is often `null` would otherwise make every holder large.
     pub boxed: bool,
+    /// Whether the metadata allows `null`; `Property` keeps `null` either way, so only the docs
+    /// say it.
+    pub nullable: bool,
     /// Where the schema declares the property.
     pub origin: Origin,
 }

@@ -21,10 +21,20 @@
 #![allow(clippy::needless_doctest_main)]
 
 pub mod check;
+#[cfg(feature = "tools")]
+pub mod closure;
+#[cfg(feature = "tools")]
+pub mod csdl;
+#[cfg(feature = "tools")]
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod format;
+#[cfg(feature = "tools")]
+pub mod import;
 pub mod ir;
+#[cfg(feature = "tools")]
+pub mod layout;
 pub mod lower;
 pub mod names;
 pub mod schema;
@@ -40,9 +50,19 @@ pub fn generate(schema_dir: &Path) -> Result<String, Errors> {
 
 /// Generates the Rust source for already parsed schema files, in any order.
 pub fn generate_files(files: &[schema::SchemaFile]) -> Result<String, Errors> {
+    Ok(format::format(emit::emit(&model_files(files)?)))
+}
+
+/// The checked IR of the schema in `schema_dir`: what [`generate`] would emit.
+pub fn model(schema_dir: &Path) -> Result<ir::Model, Errors> {
+    model_files(&schema::load(schema_dir)?)
+}
+
+/// The checked IR of already parsed schema files.
+pub fn model_files(files: &[schema::SchemaFile]) -> Result<ir::Model, Errors> {
     let model = lower::lower(files)?;
     check::check(&model)?;
-    Ok(format::format(emit::emit(&model)))
+    Ok(model)
 }
 
 /// Writes `contents` to `path` unless the file already holds exactly that, so that an unchanged

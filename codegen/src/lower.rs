@@ -2,7 +2,7 @@
 //! Every problem is recorded with its location; lowering goes on so that one run reports them all.
 
 use crate::error::{Errors, Origin};
-use crate::ir::{Docs, Enum, Field, Item, ItemKind, Model, Struct, Ty, Union, UnionVariant, Variant};
+use crate::ir::{Docs, Enum, Field, Item, ItemKind, Model, Provenance, Struct, Ty, Union, UnionVariant, Variant};
 use crate::names;
 use crate::schema::{EnumDef, SchemaFile, TypeDef, TypeKind};
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,7 +32,36 @@ pub fn lower(files: &[SchemaFile]) -> Result<Model, Errors> {
         }
     }
     items.sort_by(|a, b| a.name.rust.cmp(&b.name.rust).then_with(|| a.origin.cmp(&b.origin)));
-    errors.finish(Model { items })
+    let provenance = provenance(files, &mut errors);
+    errors.finish(Model { items, provenance })
+}
+
+/// The hash of the files, in file-name order so that the reading order does not matter, and the
+/// metadata origin one of them records.
+fn provenance(files: &[SchemaFile], errors: &mut Errors) -> Provenance {
+    use sha2::Digest;
+    let mut sorted: Vec<&SchemaFile> = files.iter().collect();
+    sorted.sort_by(|a, b| a.file_name().cmp(b.file_name()));
+    let mut hasher = sha2::Sha256::new();
+    for file in &sorted {
+        hasher.update(file.file_name().as_bytes());
+        hasher.update([0]);
+        hasher.update(file.source.as_bytes());
+        hasher.update([0]);
+    }
+    let mut metadata: Option<(&SchemaFile, (String, String))> = None;
+    for file in sorted {
+        let Some(origin) = &file.content.origin else { continue };
+        match &metadata {
+            Some((first, _)) => errors.push(
+                Origin { file: file.display_name.clone(), pointer: "/origin".to_owned() },
+                format!("the origin is already recorded in {}", first.display_name),
+            ),
+            None => metadata = Some((file, (origin.file.clone(), origin.sha256.clone()))),
+        }
+    }
+    let schema_sha256 = hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect();
+    Provenance { schema_sha256, metadata: metadata.map(|(_, origin)| origin) }
 }
 
 /// A declared type or enum and where it is declared.
@@ -189,6 +218,7 @@ fn lower_fields(chain: &[(&TypeDef, Origin)], decls: &BTreeMap<&str, Decl>, erro
                 docs: Docs(docs),
                 ty: value,
                 boxed,
+                nullable: property.nullable,
                 origin: property_origin,
             });
         }
@@ -330,13 +360,15 @@ fn union_item(
                 ty: struct_name.rust,
                 boxed: struct_size(sub, decls, 0) > BOX_ABOVE_BYTES,
                 discriminator: sub_ty.odata_type.clone(),
-                docs: Docs(vec![format!("`{}`: {}", sub_ty.odata_type, lines(&sub_ty.description).join(" "))]),
+                docs: Docs(vec![match &sub_ty.description {
+                    Some(description) => format!("`{}`: {}", sub_ty.odata_type, lines(description).join(" ")),
+                    None => format!("`{}`.", sub_ty.odata_type),
+                }]),
             }
         })
         .collect::<Vec<_>>();
     let untagged = (!ty.is_abstract).then(|| names::variant_name(wire).rust);
-    let mut docs = lines(&ty.description);
-    docs.push(String::new());
+    let mut docs = paragraph(ty.description.as_deref());
     docs.push(format!(
         "Graph type `{wire}`, polymorphic: the concrete type of each value is chosen by its `@odata.type`."
     ));
@@ -363,8 +395,7 @@ fn type_docs(ty: &TypeDef, is_base_of_union: bool) -> Docs {
         TypeKind::Entity => "entity",
         TypeKind::Complex => "complex",
     };
-    let mut docs = lines(&ty.description);
-    docs.push(String::new());
+    let mut docs = paragraph(ty.description.as_deref());
     let mut facts = format!("Graph {kind} type `{}` (`{}`)", ty.name, ty.odata_type);
     if let Some(base) = &ty.base {
         facts.push_str(&format!(", derived from `{base}`"));
@@ -382,6 +413,15 @@ fn type_docs(ty: &TypeDef, is_base_of_union: bool) -> Docs {
     }
     docs.push("Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.".to_owned());
     Docs(docs)
+}
+
+/// A description's lines and a blank line to end its paragraph; nothing without one.
+fn paragraph(description: Option<&str>) -> Vec<String> {
+    let mut docs = description.map(lines).unwrap_or_default();
+    if !docs.is_empty() {
+        docs.push(String::new());
+    }
+    docs
 }
 
 /// Doc lines of a description: one per line of text, whatever the line ending, because a doc
@@ -433,8 +473,7 @@ fn lower_enum(en: &EnumDef, origin: &Origin, errors: &mut Errors) -> Item {
     if en.members.is_empty() {
         errors.push(origin.join("members"), format!("enum `{}` has no members", en.name));
     }
-    let mut docs = lines(&en.description);
-    docs.push(String::new());
+    let mut docs = paragraph(en.description.as_deref());
     docs.push(format!(
         "Graph enum `{}`. Any other string is kept in [`Self::{}`] and written back unchanged.",
         en.name,

@@ -23,7 +23,7 @@ pub const UNION_METHODS: &[&str] = &["odata_type", "additional_properties", "add
 
 /// Names of the hand-written items of `graph-models` that generated types must not take.
 pub const RESERVED_TYPE_NAMES: &[&str] =
-    &["Property", "DateTimeOffset", "Duration", "Flags", "Page", "AdditionalProperties", "DecodeError"];
+    &["Property", "DateTimeOffset", "Duration", "Flags", "Page", "AdditionalProperties", "DecodeError", "Provenance"];
 
 /// Whether `sanitize` found nothing to keep in the wire name (`""`, `"日本語"`, `"---"`).
 pub fn is_placeholder(name: &Name) -> bool {

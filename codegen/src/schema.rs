@@ -12,8 +12,17 @@ use std::path::Path;
 pub struct SchemaFile {
     /// The file as shown in errors: the schema folder's name and the file name, `schema/chat.json`.
     pub display_name: String,
+    /// The text as read; the generated code records a hash of every file's text.
+    pub source: String,
     /// The parsed content.
     pub content: FileContent,
+}
+
+impl SchemaFile {
+    /// The file name without its folder: `chat.json`.
+    pub fn file_name(&self) -> &str {
+        self.display_name.rsplit('/').next().unwrap_or(&self.display_name)
+    }
 }
 
 /// The top level of a schema file.
@@ -29,6 +38,20 @@ pub struct FileContent {
     /// Enumerations, plain and flags.
     #[serde(default)]
     pub enums: Vec<EnumDef>,
+    /// The Graph metadata the schema was last imported from (`codegen import` writes it into
+    /// `origin.json`); at most one file has it.
+    #[serde(default)]
+    pub origin: Option<MetadataOrigin>,
+}
+
+/// Which published Graph metadata a schema was imported from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetadataOrigin {
+    /// The metadata file's name, e.g. `v1.0-2026-08-04.cleanMetadata.xml.gz`.
+    pub file: String,
+    /// The SHA-256 of the file's bytes as read (compressed, if it was), in hex.
+    pub sha256: String,
 }
 
 /// An entity or complex type.
@@ -51,10 +74,20 @@ pub struct TypeDef {
     /// An OData open type: payloads may carry undeclared properties.
     #[serde(default)]
     pub open: bool,
+    /// Where `codegen import` starts: the type, its subtypes and everything they reference are
+    /// imported, whether or not another type reaches it.
+    #[serde(default)]
+    pub root: bool,
+    /// A navigation target that is not modelled: declared without properties, which payloads
+    /// keep in `additional_properties`; `codegen import` leaves its properties out.
+    #[serde(default)]
+    pub stub: bool,
     /// The `@odata.type` discriminator, e.g. `#microsoft.graph.chatMessage`.
     pub odata_type: String,
-    /// A short description in our own words.
-    pub description: String,
+    /// A short description in our own words; the metadata has none, so imported types start
+    /// without one.
+    #[serde(default)]
+    pub description: Option<String>,
     /// The type's own properties, in declared order; inherited ones are not repeated.
     #[serde(default)]
     pub properties: Vec<PropertyDef>,
@@ -102,8 +135,9 @@ pub struct EnumDef {
     /// A flags enum: values are sets, written as comma-separated member names.
     #[serde(default)]
     pub flags: bool,
-    /// A short description in our own words.
-    pub description: String,
+    /// A short description in our own words; imported enums start without one.
+    #[serde(default)]
+    pub description: Option<String>,
     /// Members in declared order; those after `unknownFutureValue` are evolvable.
     pub members: Vec<MemberDef>,
 }
@@ -123,11 +157,32 @@ fn yes() -> bool {
     true
 }
 
+/// The name files of `dir` are shown under: the folder's own name, `schema`.
+pub fn dir_name(dir: &Path) -> String {
+    dir.file_name().map_or_else(|| dir.display().to_string(), |it| it.to_string_lossy().into_owned())
+}
+
+/// Like [`load`], but a missing folder, or one without schema files, is an empty schema: where
+/// `codegen import` starts from scratch.
+pub fn load_if_present(dir: &Path) -> Result<Vec<SchemaFile>, Errors> {
+    let has_files = std::fs::read_dir(dir)
+        .is_ok_and(|entries| entries.filter_map(|it| it.ok()).any(|entry| is_schema_file(&entry.path())));
+    if has_files {
+        load(dir)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+fn is_schema_file(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "json") && path.file_name().is_some_and(|name| name != FORMAT_SCHEMA_FILE)
+}
+
 /// Reads every `*.json` file of `dir` in file-name order, except `format.schema.json` (the format's
 /// own JSON Schema). Reports every unreadable or malformed file.
 pub fn load(dir: &Path) -> Result<Vec<SchemaFile>, Errors> {
     let mut errors = Errors::default();
-    let dir_name = dir.file_name().map_or_else(|| dir.display().to_string(), |it| it.to_string_lossy().into_owned());
+    let dir_name = dir_name(dir);
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(err) => {
@@ -135,11 +190,8 @@ pub fn load(dir: &Path) -> Result<Vec<SchemaFile>, Errors> {
             return Err(errors);
         }
     };
-    let mut paths: Vec<_> = entries
-        .filter_map(|entry| entry.ok().map(|it| it.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .filter(|path| path.file_name().is_some_and(|name| name != FORMAT_SCHEMA_FILE))
-        .collect();
+    let mut paths: Vec<_> =
+        entries.filter_map(|entry| entry.ok().map(|it| it.path())).filter(|it| is_schema_file(it)).collect();
     paths.sort();
     if paths.is_empty() {
         errors.push(&dir_name, "no `*.json` schema files in the schema folder");
@@ -173,7 +225,7 @@ pub fn parse(display_name: &str, text: &str) -> Result<SchemaFile, crate::error:
         });
     }
     match serde_json::from_str::<FileContent>(text) {
-        Ok(content) => Ok(SchemaFile { display_name: display_name.to_owned(), content }),
+        Ok(content) => Ok(SchemaFile { display_name: display_name.to_owned(), source: text.to_owned(), content }),
         Err(err) => {
             let message = err.to_string();
             let suffix = format!(" at line {} column {}", err.line(), err.column());

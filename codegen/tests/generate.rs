@@ -22,8 +22,9 @@ fn generated_code_starts_with_the_header_and_documents_every_item() {
         let (attrs, name) = match item {
             syn::Item::Struct(it) => (&it.attrs, it.ident.to_string()),
             syn::Item::Enum(it) => (&it.attrs, it.ident.to_string()),
+            syn::Item::Const(it) => (&it.attrs, it.ident.to_string()),
             syn::Item::Impl(_) => continue,
-            _ => panic!("an item that is neither a type nor an impl"),
+            _ => panic!("an item that is neither a type, a constant nor an impl"),
         };
         assert!(attrs.iter().any(|it| it.path().is_ident("doc")), "`{name}` has no documentation");
     }

@@ -854,11 +854,14 @@ fn mutate_json(files: &mut [Value], a: Index) {
                 ("odataType", Value::Null),
                 ("description", json!([])),
                 ("base", json!(true)),
+                ("root", json!("yes")),
+                ("stub", json!(0)),
                 ("requried", json!(true)),
             ] {
                 edits.push((file, at.clone(), Edit::Set(key, wrong)));
             }
-            for key in ["name", "kind", "odataType", "description"] {
+            // A description is optional: the metadata has none, so imported types start without.
+            for key in ["name", "kind", "odataType"] {
                 edits.push((file, at.clone(), Edit::Remove(key)));
             }
             for (property, _) in
@@ -889,7 +892,7 @@ fn mutate_json(files: &mut [Value], a: Index) {
             {
                 edits.push((file, at.clone(), Edit::Set(key, wrong)));
             }
-            for key in ["name", "members", "description"] {
+            for key in ["name", "members"] {
                 edits.push((file, at.clone(), Edit::Remove(key)));
             }
             for (member, _) in en["members"].as_array().into_iter().flatten().enumerate().filter(|it| it.1.is_object())
@@ -1030,6 +1033,10 @@ fn generate_invalid(
         mutate_text(&mut texts, mutation.a, mutation.b);
     }
     match generate(&texts) {
+        // Two cuts of the text can leave valid JSON again (`{}`): then nothing was made invalid.
+        Ok(_) if mutations.iter().all(|it| it.kind == Kind::BadJson) => {
+            Err(TestCaseError::reject("the text mutations left a valid schema"))
+        }
         Ok(code) => Err(TestCaseError::fail(format!(
             "generated code from an invalid schema\n{}\n--- code ---\n{}",
             texts.join("\n--- next file ---\n"),

@@ -109,7 +109,9 @@ fn preview_text(preview: &ChatMessageInfo, names: &Names) -> String {
     if preview.is_deleted.get() == Some(&true) {
         return "(deleted)".to_owned();
     }
-    let as_message = ChatMessage { body: preview.body.clone(), from: preview.from.clone(), ..Default::default() };
+    let mut as_message = ChatMessage::default();
+    as_message.body = preview.body.clone();
+    as_message.from = preview.from.clone();
     let sender = as_message.from_display_name().map(|it| format!("{it}: ")).unwrap_or_default();
     format!("{sender}{}", as_message.plain_text())
 }

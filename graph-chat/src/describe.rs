@@ -91,7 +91,7 @@ pub fn describe(detail: &Detail, names: &Names) -> String {
         Detail::TeamJoiningDisabledEventMessageDetail(it) => {
             format!("{} turned off joining the team by code", who(&it.initiator))
         }
-        Detail::Other(_) => format!("System event ({})", detail.odata_type().unwrap_or("of an unknown type")),
+        _ => format!("System event ({})", detail.odata_type().unwrap_or("of an unknown type")),
     }
 }
 
@@ -106,13 +106,7 @@ fn call_kind(kind: &Property<graph_models::TeamworkCallEventType>) -> &'static s
 /// The user, else the application, of an identity set, by name.
 fn actor(set: &Property<IdentitySet>, names: &Names) -> String {
     let Some(set) = set.get() else { return "Someone".to_owned() };
-    let identities: Vec<&Property<Identity>> = match set {
-        IdentitySet::IdentitySet(it) => vec![&it.user, &it.application],
-        IdentitySet::ChatMessageFromIdentitySet(it) => vec![&it.user, &it.application],
-        IdentitySet::ChatMessageMentionedIdentitySet(it) => vec![&it.user, &it.application],
-        IdentitySet::ChatMessageReactionIdentitySet(it) => vec![&it.user, &it.application],
-        IdentitySet::Other(_) => Vec::new(),
-    };
+    let identities: Vec<&Property<Identity>> = set.user().into_iter().chain(set.application()).collect();
     identities
         .into_iter()
         .filter_map(|it| it.get())
@@ -122,14 +116,10 @@ fn actor(set: &Property<IdentitySet>, names: &Names) -> String {
 
 fn identity_name(identity: &Identity, names: &Names) -> Option<String> {
     let (id, name) = match identity {
-        Identity::Identity(it) => (it.id.as_deref(), it.display_name.as_deref()),
-        Identity::TeamworkUserIdentity(it) => (it.id.as_deref(), it.display_name.as_deref()),
-        Identity::TeamworkApplicationIdentity(it) => (it.id.as_deref(), it.display_name.as_deref()),
-        Identity::TeamworkConversationIdentity(it) => (it.id.as_deref(), it.display_name.as_deref()),
-        Identity::TeamworkTagIdentity(it) => (it.id.as_deref(), it.display_name.as_deref()),
         Identity::Other(object) => {
             (object.get("id").and_then(|it| it.as_str()), object.get("displayName").and_then(|it| it.as_str()))
         }
+        known => (known.id().and_then(|it| it.as_deref()), known.display_name().and_then(|it| it.as_deref())),
     };
     name.filter(|it| !it.is_empty()).map(str::to_owned).or_else(|| id.and_then(|id| names.get(id).cloned()))
 }

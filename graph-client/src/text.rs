@@ -48,12 +48,8 @@ impl ChatMessageExt for ChatMessage {
 
 fn display_name(identity: &Identity) -> Option<&str> {
     match identity {
-        Identity::Identity(it) => it.display_name.as_deref(),
-        Identity::TeamworkApplicationIdentity(it) => it.display_name.as_deref(),
-        Identity::TeamworkConversationIdentity(it) => it.display_name.as_deref(),
-        Identity::TeamworkTagIdentity(it) => it.display_name.as_deref(),
-        Identity::TeamworkUserIdentity(it) => it.display_name.as_deref(),
         Identity::Other(object) => object.get("displayName").and_then(|name| name.as_str()),
+        known => known.display_name().and_then(|it| it.as_deref()),
     }
 }
 

@@ -93,16 +93,15 @@ impl Dataset {
         }
         (self.message_count(chat) > 0).then(|| {
             let message = self.message(chat, 0);
-            ChatMessageInfo {
-                id: message.id,
-                created_date_time: message.created_date_time,
-                is_deleted: Property::Value(message.deleted_date_time.is_value()),
-                message_type: message.message_type,
-                event_detail: message.event_detail,
-                from: message.from,
-                body: message.body,
-                ..Default::default()
-            }
+            let mut preview = ChatMessageInfo::default();
+            preview.id = message.id;
+            preview.created_date_time = message.created_date_time;
+            preview.is_deleted = Property::Value(message.deleted_date_time.is_value());
+            preview.message_type = message.message_type;
+            preview.event_detail = message.event_detail;
+            preview.from = message.from;
+            preview.body = message.body;
+            preview
         })
     }
 

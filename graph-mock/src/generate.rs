@@ -118,35 +118,33 @@ impl Generator {
         };
         let id = self.chat_id(c);
         let online_meeting_info = match chat_type {
-            ChatType::Meeting => Property::Value(Box::new(TeamworkOnlineMeetingInfo {
-                calendar_event_id: Property::Value(format!("AAMkA{:x}", mix(self.seed, c as u64, 4))),
-                join_web_url: Property::Value(format!("https://teams.microsoft.com/l/meetup-join/{}", encode(&id))),
-                organizer: Property::Value(user_identity(0, TeamworkUserIdentityType::AadUser)),
-                ..Default::default()
-            })),
+            ChatType::Meeting => {
+                let mut info = TeamworkOnlineMeetingInfo::default();
+                info.calendar_event_id = Property::Value(format!("AAMkA{:x}", mix(self.seed, c as u64, 4)));
+                info.join_web_url =
+                    Property::Value(format!("https://teams.microsoft.com/l/meetup-join/{}", encode(&id)));
+                info.organizer = Property::Value(user_identity(0, TeamworkUserIdentityType::AadUser));
+                Property::Value(Box::new(info))
+            }
             _ => Property::Null,
         };
         let read =
             if c % 4 == 0 { "0001-01-01T00:00:00Z".to_owned() } else { self.time(c, self.per_chat / 2).to_string() };
-        Chat {
-            web_url: Property::Value(format!(
-                "https://teams.microsoft.com/l/chat/{}/0?tenantId={TENANT_ID}",
-                encode(&id)
-            )),
-            id: Property::Value(id),
-            chat_type: Property::Value(chat_type),
-            topic,
-            created_date_time: Property::Value(created.into()),
-            last_updated_date_time: Property::Value(self.last_modified(c, self.per_chat.saturating_sub(1)).into()),
-            tenant_id: Property::Value(TENANT_ID.to_owned()),
-            online_meeting_info,
-            viewpoint: Property::Value(ChatViewpoint {
-                is_hidden: Property::Value(false),
-                last_message_read_date_time: Property::Value(DateTimeOffset::new(read)),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }
+        let mut viewpoint = ChatViewpoint::default();
+        viewpoint.is_hidden = Property::Value(false);
+        viewpoint.last_message_read_date_time = Property::Value(DateTimeOffset::new(read));
+        let mut chat = Chat::default();
+        chat.web_url =
+            Property::Value(format!("https://teams.microsoft.com/l/chat/{}/0?tenantId={TENANT_ID}", encode(&id)));
+        chat.id = Property::Value(id);
+        chat.chat_type = Property::Value(chat_type);
+        chat.topic = topic;
+        chat.created_date_time = Property::Value(created.into());
+        chat.last_updated_date_time = Property::Value(self.last_modified(c, self.per_chat.saturating_sub(1)).into());
+        chat.tenant_id = Property::Value(TENANT_ID.to_owned());
+        chat.online_meeting_info = online_meeting_info;
+        chat.viewpoint = Property::Value(viewpoint);
+        chat
     }
 
     /// The members of chat `c`, cycling through every concrete member type.
@@ -197,32 +195,30 @@ impl Generator {
         let sender = members[(j + mix(self.seed, c as u64, j as u64) as usize) % members.len()];
         let created = self.time(c, j);
         let modified = self.last_modified(c, j);
-        let mut message = ChatMessage {
-            id: Property::Value((created.as_millisecond()).to_string()),
-            etag: Property::Value(modified.as_millisecond().to_string()),
-            chat_id: Property::Value(self.chat_id(c)),
-            message_type: Property::Value(ChatMessageType::Message),
-            created_date_time: Property::Value(created.into()),
-            last_modified_date_time: Property::Value(modified.into()),
-            last_edited_date_time: Property::Null,
-            deleted_date_time: Property::Null,
-            reply_to_id: Property::Null,
-            subject: Property::Null,
-            summary: Property::Null,
-            importance: Property::Value(ChatMessageImportance::Normal),
-            locale: Property::Value("en-us".to_owned()),
-            web_url: Property::Null,
-            channel_identity: Property::Null,
-            policy_violation: Property::Null,
-            event_detail: Property::Null,
-            from: Property::Value(Box::new(from_user(sender, TeamworkUserIdentityType::AadUser))),
-            body: Property::Value(text_body(self.sentence(c, j))),
-            attachments: Property::Value(Vec::new()),
-            mentions: Property::Value(Vec::new()),
-            reactions: Property::Value(Vec::new()),
-            message_history: Property::Value(Vec::new()),
-            ..Default::default()
-        };
+        let mut message = ChatMessage::default();
+        message.id = Property::Value((created.as_millisecond()).to_string());
+        message.etag = Property::Value(modified.as_millisecond().to_string());
+        message.chat_id = Property::Value(self.chat_id(c));
+        message.message_type = Property::Value(ChatMessageType::Message);
+        message.created_date_time = Property::Value(created.into());
+        message.last_modified_date_time = Property::Value(modified.into());
+        message.last_edited_date_time = Property::Null;
+        message.deleted_date_time = Property::Null;
+        message.reply_to_id = Property::Null;
+        message.subject = Property::Null;
+        message.summary = Property::Null;
+        message.importance = Property::Value(ChatMessageImportance::Normal);
+        message.locale = Property::Value("en-us".to_owned());
+        message.web_url = Property::Null;
+        message.channel_identity = Property::Null;
+        message.policy_violation = Property::Null;
+        message.event_detail = Property::Null;
+        message.from = Property::Value(Box::new(from_user(sender, TeamworkUserIdentityType::AadUser)));
+        message.body = Property::Value(text_body(self.sentence(c, j)));
+        message.attachments = Property::Value(Vec::new());
+        message.mentions = Property::Value(Vec::new());
+        message.reactions = Property::Value(Vec::new());
+        message.message_history = Property::Value(Vec::new());
         match self.kind(c, j) {
             Kind::Text => {}
             Kind::Mention => {
@@ -236,28 +232,24 @@ impl Generator {
             }
             Kind::Reactions => {
                 let reactor = members[(j + 1) % members.len()];
-                let reaction = ChatMessageReaction {
-                    reaction_type: Property::Value(["like", "heart", "laugh", "💯"][j % 4].to_owned()),
-                    display_name: Property::Value(["Like", "Heart", "Laugh", "Hundred points"][j % 4].to_owned()),
-                    reaction_content_url: Property::Null,
-                    created_date_time: Property::Value(modified.into()),
-                    user: Property::Value(Box::new(ChatMessageReactionIdentitySet {
-                        application: Property::Null,
-                        device: Property::Null,
-                        user: Property::Value(Identity::TeamworkUserIdentity(user_identity(
-                            reactor,
-                            TeamworkUserIdentityType::AadUser,
-                        ))),
-                        ..Default::default()
-                    })),
-                    ..Default::default()
-                };
-                message.message_history = Property::Value(vec![ChatMessageHistoryItem {
-                    actions: Property::Value(Flags::new(vec![ChatMessageActions::ReactionAdded])),
-                    modified_date_time: Property::Value(modified.into()),
-                    reaction: Property::Value(reaction.clone()),
-                    ..Default::default()
-                }]);
+                let mut who = ChatMessageReactionIdentitySet::default();
+                who.application = Property::Null;
+                who.device = Property::Null;
+                who.user = Property::Value(Identity::TeamworkUserIdentity(user_identity(
+                    reactor,
+                    TeamworkUserIdentityType::AadUser,
+                )));
+                let mut reaction = ChatMessageReaction::default();
+                reaction.reaction_type = Property::Value(["like", "heart", "laugh", "💯"][j % 4].to_owned());
+                reaction.display_name = Property::Value(["Like", "Heart", "Laugh", "Hundred points"][j % 4].to_owned());
+                reaction.reaction_content_url = Property::Null;
+                reaction.created_date_time = Property::Value(modified.into());
+                reaction.user = Property::Value(Box::new(who));
+                let mut history = ChatMessageHistoryItem::default();
+                history.actions = Property::Value(Flags::new(vec![ChatMessageActions::ReactionAdded]));
+                history.modified_date_time = Property::Value(modified.into());
+                history.reaction = Property::Value(reaction.clone());
+                message.message_history = Property::Value(vec![history]);
                 message.reactions = Property::Value(vec![reaction]);
                 message.body = Property::Value(html_body(format!("<p>{}</p>", self.sentence(c, j))));
             }
@@ -269,18 +261,16 @@ impl Generator {
                     "<p>{}</p><attachment id=\"{attachment_id}\"></attachment>",
                     self.sentence(c, j)
                 )));
-                message.attachments = Property::Value(vec![ChatMessageAttachment {
-                    id: Property::Value(attachment_id),
-                    content_type: Property::Value("reference".to_owned()),
-                    content_url: Property::Value(format!(
-                        "https://contoso.sharepoint.com/sites/chat/Shared%20Documents/{name}"
-                    )),
-                    content: Property::Null,
-                    name: Property::Value(name),
-                    thumbnail_url: Property::Null,
-                    teams_app_id: Property::Null,
-                    ..Default::default()
-                }]);
+                let mut attachment = ChatMessageAttachment::default();
+                attachment.id = Property::Value(attachment_id);
+                attachment.content_type = Property::Value("reference".to_owned());
+                attachment.content_url =
+                    Property::Value(format!("https://contoso.sharepoint.com/sites/chat/Shared%20Documents/{name}"));
+                attachment.content = Property::Null;
+                attachment.name = Property::Value(name);
+                attachment.thumbnail_url = Property::Null;
+                attachment.teams_app_id = Property::Null;
+                message.attachments = Property::Value(vec![attachment]);
             }
             Kind::Edited => {
                 message.last_edited_date_time = Property::Value(modified.into());
@@ -291,17 +281,16 @@ impl Generator {
                 message.body = Property::Value(html_body(String::new()));
             }
             Kind::Bot => {
-                message.from = Property::Value(Box::new(ChatMessageFromIdentitySet {
-                    application: Property::Value(Identity::TeamworkApplicationIdentity(TeamworkApplicationIdentity {
-                        id: Property::Value("28:4c4ff3a4-0a25-4c4e-8c6b-6b1c0c8d1a2b".to_owned()),
-                        display_name: Property::Value("Build Bot".to_owned()),
-                        application_identity_type: Property::Value(TeamworkApplicationIdentityType::Bot),
-                        additional_properties: odata_type("#microsoft.graph.teamworkApplicationIdentity"),
-                    })),
-                    device: Property::Null,
-                    user: Property::Null,
-                    ..Default::default()
-                }));
+                let mut bot = TeamworkApplicationIdentity::default();
+                bot.id = Property::Value("28:4c4ff3a4-0a25-4c4e-8c6b-6b1c0c8d1a2b".to_owned());
+                bot.display_name = Property::Value("Build Bot".to_owned());
+                bot.application_identity_type = Property::Value(TeamworkApplicationIdentityType::Bot);
+                bot.additional_properties = odata_type("#microsoft.graph.teamworkApplicationIdentity");
+                let mut from = ChatMessageFromIdentitySet::default();
+                from.application = Property::Value(Identity::TeamworkApplicationIdentity(bot));
+                from.device = Property::Null;
+                from.user = Property::Null;
+                message.from = Property::Value(Box::new(from));
                 message.importance = Property::Value(ChatMessageImportance::High);
                 message.body = Property::Value(html_body(format!("<p><b>Build {j}</b> {}</p>", self.sentence(c, j))));
             }
@@ -313,26 +302,23 @@ impl Generator {
                 message.subject = Property::Value(format!("Re: {}", TOPICS[j % TOPICS.len()]));
             }
             Kind::PolicyViolation => {
-                message.policy_violation = Property::Value(Box::new(ChatMessagePolicyViolation {
-                    dlp_action: Property::Value(Flags::new(vec![
-                        graph_models::ChatMessagePolicyViolationDlpActionTypes::NotifySender,
-                        graph_models::ChatMessagePolicyViolationDlpActionTypes::BlockAccess,
-                    ])),
-                    justification_text: Property::Null,
-                    user_action: Property::Value(Flags::new(vec![
-                        graph_models::ChatMessagePolicyViolationUserActionTypes::None,
-                    ])),
-                    verdict_details: Property::Value(Flags::new(vec![
-                        graph_models::ChatMessagePolicyViolationVerdictDetailsTypes::AllowOverrideWithoutJustification,
-                    ])),
-                    policy_tip: Property::Value(graph_models::ChatMessagePolicyViolationPolicyTip {
-                        compliance_url: Property::Value("https://contoso.com/dlp".to_owned()),
-                        general_text: Property::Value("This message was blocked.".to_owned()),
-                        matched_condition_descriptions: Property::Value(vec!["Credit Card Number".to_owned()]),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                }));
+                let mut tip = graph_models::ChatMessagePolicyViolationPolicyTip::default();
+                tip.compliance_url = Property::Value("https://contoso.com/dlp".to_owned());
+                tip.general_text = Property::Value("This message was blocked.".to_owned());
+                tip.matched_condition_descriptions = Property::Value(vec!["Credit Card Number".to_owned()]);
+                let mut violation = ChatMessagePolicyViolation::default();
+                violation.dlp_action = Property::Value(Flags::new(vec![
+                    graph_models::ChatMessagePolicyViolationDlpActionTypes::NotifySender,
+                    graph_models::ChatMessagePolicyViolationDlpActionTypes::BlockAccess,
+                ]));
+                violation.justification_text = Property::Null;
+                violation.user_action =
+                    Property::Value(Flags::new(vec![graph_models::ChatMessagePolicyViolationUserActionTypes::None]));
+                violation.verdict_details = Property::Value(Flags::new(vec![
+                    graph_models::ChatMessagePolicyViolationVerdictDetailsTypes::AllowOverrideWithoutJustification,
+                ]));
+                violation.policy_tip = Property::Value(tip);
+                message.policy_violation = Property::Value(Box::new(violation));
             }
             Kind::Event => {
                 let details = EventMessageDetail::ODATA_TYPES;
@@ -459,39 +445,34 @@ fn user_identity(index: usize, kind: TeamworkUserIdentityType) -> TeamworkUserId
     let person = user(index);
     let mut additional = odata_type("#microsoft.graph.teamworkUserIdentity");
     additional.insert("tenantId", TENANT_ID.into());
-    TeamworkUserIdentity {
-        id: Property::Value(person.id),
-        display_name: Property::Value(person.name),
-        user_identity_type: Property::Value(kind),
-        additional_properties: additional,
-    }
+    let mut identity = TeamworkUserIdentity::default();
+    identity.id = Property::Value(person.id);
+    identity.display_name = Property::Value(person.name);
+    identity.user_identity_type = Property::Value(kind);
+    identity.additional_properties = additional;
+    identity
 }
 
 fn from_user(index: usize, kind: TeamworkUserIdentityType) -> ChatMessageFromIdentitySet {
-    ChatMessageFromIdentitySet {
-        application: Property::Null,
-        device: Property::Null,
-        user: Property::Value(Identity::TeamworkUserIdentity(user_identity(index, kind))),
-        ..Default::default()
-    }
+    let mut from = ChatMessageFromIdentitySet::default();
+    from.application = Property::Null;
+    from.device = Property::Null;
+    from.user = Property::Value(Identity::TeamworkUserIdentity(user_identity(index, kind)));
+    from
 }
 
 fn mention(id: i32, index: usize) -> ChatMessageMention {
-    ChatMessageMention {
-        id: Property::Value(id),
-        mention_text: Property::Value(user(index).name),
-        mentioned: Property::Value(Box::new(ChatMessageMentionedIdentitySet {
-            application: Property::Null,
-            device: Property::Null,
-            conversation: Property::Null,
-            user: Property::Value(Identity::TeamworkUserIdentity(user_identity(
-                index,
-                TeamworkUserIdentityType::AadUser,
-            ))),
-            ..Default::default()
-        })),
-        ..Default::default()
-    }
+    let mut mentioned = ChatMessageMentionedIdentitySet::default();
+    mentioned.application = Property::Null;
+    mentioned.device = Property::Null;
+    mentioned.conversation = Property::Null;
+    mentioned.user =
+        Property::Value(Identity::TeamworkUserIdentity(user_identity(index, TeamworkUserIdentityType::AadUser)));
+    let mut mention = ChatMessageMention::default();
+    mention.id = Property::Value(id);
+    mention.mention_text = Property::Value(user(index).name);
+    mention.mentioned = Property::Value(Box::new(mentioned));
+    mention
 }
 
 fn odata_type(value: &str) -> AdditionalProperties {
@@ -501,11 +482,18 @@ fn odata_type(value: &str) -> AdditionalProperties {
 }
 
 fn text_body(content: String) -> ItemBody {
-    ItemBody { content_type: Property::Value(BodyType::Text), content: Property::Value(content), ..Default::default() }
+    body(BodyType::Text, content)
 }
 
 fn html_body(content: String) -> ItemBody {
-    ItemBody { content_type: Property::Value(BodyType::Html), content: Property::Value(content), ..Default::default() }
+    body(BodyType::Html, content)
+}
+
+fn body(content_type: BodyType, content: String) -> ItemBody {
+    let mut body = ItemBody::default();
+    body.content_type = Property::Value(content_type);
+    body.content = Property::Value(content);
+    body
 }
 
 fn encode(id: &str) -> String {

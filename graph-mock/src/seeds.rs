@@ -1,4 +1,4 @@
-//! The chats and messages of the Graph documentation examples (`tests/fixtures/seeds`), served
+//! The chats and messages of the Graph documentation examples (`graph-mock/seeds/`, the fixtures of the seed documentation pages), served
 //! as they were documented, quirks included.
 
 use graph_models::{Chat, ChatMessage, ChatMessageInfo, ChatMessageType, ConversationMember, Page, Property};
@@ -17,27 +17,27 @@ pub struct SeedChat {
 }
 
 const CHAT_PAGES: &[&str] = &[
-    include_str!("../../tests/fixtures/seeds/list-chats-1.json"),
-    include_str!("../../tests/fixtures/seeds/list-chats-2.json"),
-    include_str!("../../tests/fixtures/seeds/list-chats-3.json"),
-    include_str!("../../tests/fixtures/seeds/list-chats-4.json"),
-    include_str!("../../tests/fixtures/seeds/list-chats-5.json"),
+    include_str!("../seeds/list-chats-1.json"),
+    include_str!("../seeds/list-chats-2.json"),
+    include_str!("../seeds/list-chats-3.json"),
+    include_str!("../seeds/list-chats-4.json"),
+    include_str!("../seeds/list-chats-5.json"),
 ];
 
 const CHATS: &[&str] = &[
-    include_str!("../../tests/fixtures/seeds/get-chat-1.json"),
-    include_str!("../../tests/fixtures/seeds/get-chat-2.json"),
-    include_str!("../../tests/fixtures/seeds/get-chat-3.json"),
-    include_str!("../../tests/fixtures/seeds/get-chat-4.json"),
-    include_str!("../../tests/fixtures/seeds/get-chat-5.json"),
+    include_str!("../seeds/get-chat-1.json"),
+    include_str!("../seeds/get-chat-2.json"),
+    include_str!("../seeds/get-chat-3.json"),
+    include_str!("../seeds/get-chat-4.json"),
+    include_str!("../seeds/get-chat-5.json"),
 ];
 
 const MESSAGE_PAGES: &[&str] = &[
-    include_str!("../../tests/fixtures/seeds/list-chat-messages-1.json"),
-    include_str!("../../tests/fixtures/seeds/list-chat-messages-2.json"),
-    include_str!("../../tests/fixtures/seeds/list-chat-messages-3.json"),
-    include_str!("../../tests/fixtures/seeds/list-chat-messages-4.json"),
-    include_str!("../../tests/fixtures/seeds/get-all-messages-1.json"),
+    include_str!("../seeds/list-chat-messages-1.json"),
+    include_str!("../seeds/list-chat-messages-2.json"),
+    include_str!("../seeds/list-chat-messages-3.json"),
+    include_str!("../seeds/list-chat-messages-4.json"),
+    include_str!("../seeds/get-all-messages-1.json"),
 ];
 
 /// The documented chats, in the order they first appear.
@@ -65,11 +65,9 @@ pub fn seed_chats() -> Vec<SeedChat> {
         let index = match chats.iter().position(|it| it.chat.id.as_deref() == Some(&chat_id)) {
             Some(index) => index,
             None => {
-                let chat = Chat {
-                    id: Property::Value(chat_id.clone()),
-                    chat_type: Property::Value(graph_models::ChatType::Group),
-                    ..Default::default()
-                };
+                let mut chat = Chat::default();
+                chat.id = Property::Value(chat_id.clone());
+                chat.chat_type = Property::Value(graph_models::ChatType::Group);
                 chats.push(SeedChat { chat, members: Vec::new(), preview: None, messages: Vec::new() });
                 chats.len() - 1
             }

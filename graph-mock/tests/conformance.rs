@@ -20,7 +20,7 @@ async fn get(server: &MockServer, url: &str, prefer: bool) -> (u16, Value) {
 }
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/../tests/fixtures/seeds/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/seeds/{name}.json", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 

@@ -4,7 +4,7 @@
 //! Run: `cargo bench -p graph-models --bench deserialize`.
 //!
 //! The page is built from the message examples of the seed documentation pages
-//! (`tests/fixtures/seeds`), varied per copy: ids, text, timestamps, mentions and reactions.
+//! (`graph-mock/seeds`), varied per copy: ids, text, timestamps, mentions and reactions.
 //!
 //! Two reference points run in the same groups (`baselines`): hand-written `#[derive(Deserialize)]`
 //! structs for the page's fields, lossy, with owned strings and with borrowed ones. They show what

@@ -42,6 +42,7 @@ mod flags;
 mod page;
 mod poly;
 mod property;
+mod provenance;
 mod ser;
 mod time;
 
@@ -50,6 +51,7 @@ pub use decode::{decode, DecodeError};
 pub use flags::Flags;
 pub use page::Page;
 pub use property::Property;
+pub use provenance::Provenance;
 pub use time::{DateTimeOffset, Duration};
 
 /// The generated types, re-exported at the crate root.

@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 #[doc = include_str!("../../README.md")]
 pub mod readme {}
 
-/// `tests/fixtures/seeds`: every JSON response example of the four Graph documentation pages the
+/// `graph-mock/seeds`: every JSON response example of the four Graph documentation pages the
 /// project started from, verbatim, quirks included.
 pub fn seed_fixtures() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seeds");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../graph-mock/seeds");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("fixtures/seeds exists")
+        .expect("graph-mock/seeds exists")
         .map(|it| it.expect("readable entry").path())
         .filter(|it| it.extension().is_some_and(|ext| ext == "json"))
         .collect();

@@ -8,7 +8,7 @@ use std::path::Path;
 const MIN_PAGE_BYTES: usize = 10 * 1024 * 1024;
 
 fn seed_messages() -> Vec<Value> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/seeds");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../graph-mock/seeds");
     let mut messages = Vec::new();
     let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|it| it.unwrap().path()).collect();
     paths.sort();
