@@ -66,7 +66,7 @@ fn check_member_names(item: &Item, errors: &mut Errors) {
         // Variant names come from type names, which `check_type_names` keeps unique, but one may
         // be the fallback's; the accessors of shared properties must not take another method's name.
         ItemKind::Union(union) => {
-            if let Some(variant) = union.variants.iter().find(|it| it.name.rust == union.fallback.rust) {
+            if let Some(variant) = union.variants.iter().find(|it| it.name.rust == union.fallback.name.rust) {
                 errors.push(
                     item.origin.join("polymorphic"),
                     format!(
@@ -144,7 +144,7 @@ fn find_cycle<'a>(
                 _ => None,
             })
             .collect(),
-        ItemKind::Union(union) => union.variants.iter().map(|it| it.ty.as_str()).collect(),
+        ItemKind::Union(union) => union.variants.iter().chain([&union.fallback]).map(|it| it.ty.as_str()).collect(),
         ItemKind::Enum(_) => Vec::new(),
     };
     for next in inline {

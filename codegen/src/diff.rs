@@ -195,7 +195,8 @@ fn diff_union(
             let path = format!("{rust}::{}", variant.name.rust);
             let note = format!(
                 "objects with `@odata.type` `{}` arrive as `{rust}::{}`",
-                variant.discriminator, new.fallback.rust
+                variant.discriminator.as_deref().unwrap_or_default(),
+                new.fallback.name.rust
             );
             changes.push(change(
                 Effect::Major,
@@ -214,7 +215,8 @@ fn diff_union(
         let path = format!("{rust}::{}", variant.name.rust);
         let note = format!(
             "objects with `@odata.type` `{}` that arrived as `{rust}::{}` now arrive as `{path}`",
-            variant.discriminator, old.fallback.rust
+            variant.discriminator.as_deref().unwrap_or_default(),
+            old.fallback.name.rust
         );
         // A type that existed on its own before and now derives from the family changes for
         // every holder of it; a new type is only an addition.

@@ -1,4 +1,8 @@
 //! EMIT: IR → tokens. Infallible and free of decisions: each function translates one IR node.
+//!
+//! Only what varies with the schema is emitted: the types, their JSON names and one `match` each.
+//! The serde code they share is hand-written in `graph-models` (`model.rs`, `enums.rs`,
+//! `poly.rs`), and the file ends with one invocation per kind that attaches it to every type.
 
 use crate::ir::{Docs, Enum, Field, Item, ItemKind, Model, Provenance, Struct, Ty, Union, UnionVariant, Variant};
 use proc_macro2::{Ident, TokenStream};
@@ -8,8 +12,30 @@ use quote::{format_ident, quote};
 pub fn emit(model: &Model) -> TokenStream {
     let Model { items, provenance } = model;
     let provenance = emit_provenance(provenance);
-    let items = items.iter().map(emit_item);
-    quote! { #provenance #(#items)* }
+    let emitted = items.iter().map(emit_item);
+    let of_kind = |keep: fn(&ItemKind) -> bool| -> Vec<Ident> {
+        items.iter().filter(|it| keep(&it.kind)).map(|it| ident(&it.name.rust)).collect()
+    };
+    let structs = of_kind(|kind| matches!(kind, ItemKind::Struct(_)));
+    let enums = of_kind(|kind| matches!(kind, ItemKind::Enum(_)));
+    let unions = of_kind(|kind| matches!(kind, ItemKind::Union(_)));
+    let additional = items.iter().find_map(|it| match &it.kind {
+        ItemKind::Struct(strukt) => Some(ident(&strukt.additional.rust)),
+        _ => None,
+    });
+    let models = additional.map(|additional| quote!(crate::model::impl_models!(#additional: #(#structs),*);));
+    let fallback = items.iter().find_map(|it| match &it.kind {
+        ItemKind::Enum(en) => Some(ident(&en.fallback.rust)),
+        _ => None,
+    });
+    let open_enums = fallback.map(|fallback| quote!(crate::enums::impl_open_enum!(#fallback: #(#enums),*);));
+    quote! {
+        #provenance
+        #(#emitted)*
+        #models
+        #open_enums
+        crate::poly::impl_union!(#(#unions),*);
+    }
 }
 
 fn emit_provenance(provenance: &Provenance) -> TokenStream {
@@ -50,52 +76,26 @@ fn emit_struct(ident: &Ident, docs: TokenStream, strukt: &Struct) -> TokenStream
     let wires: Vec<_> = fields.iter().map(|it| it.name.wire.as_str()).collect();
     quote! {
         #docs
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::default::Default)]
+        #[derive(Debug, Clone, PartialEq, Default)]
         #[non_exhaustive]
         pub struct #ident {
             #(#declarations)*
-            /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-            /// properties, ...), kept verbatim and written back.
+            /// Properties the schema does not declare, kept as their JSON text and written back.
             pub #additional: crate::AdditionalProperties,
         }
 
-        impl ::serde::Serialize for #ident {
-            fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-            where
-                S: ::serde::Serializer,
-            {
-                let mut writer = crate::ser::StructWriter::begin(serializer, &self.#additional)?;
-                #(writer.property(#wires, &self.#field_idents)?;)*
-                writer.end(&self.#additional)
-            }
-        }
+        impl crate::model::Model for #ident {
+            const EXPECTING: &'static str = #expecting;
 
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-            {
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                    type Value = #ident;
-                    fn expecting(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        formatter.write_str(#expecting)
-                    }
-                    fn visit_map<A>(self, mut map: A) -> ::core::result::Result<#ident, A::Error>
-                    where
-                        A: ::serde::de::MapAccess<'de>,
-                    {
-                        let mut value = <#ident as ::core::default::Default>::default();
-                        while let ::core::option::Option::Some(key) = map.next_key::<crate::de::Key<'de>>()? {
-                            match key.as_str() {
-                                #(#wires => value.#field_idents = map.next_value()?,)*
-                                _ => crate::de::additional(&mut map, &mut value.#additional, key)?,
-                            }
-                        }
-                        ::core::result::Result::Ok(value)
-                    }
+            fn write<W: crate::model::Write>(&self, out: W) -> W {
+                out #(.property(#wires, &self.#field_idents))*
+            }
+
+            fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+                match read.key() {
+                    #(#wires => read.value(&mut self.#field_idents),)*
+                    _ => read.other(&mut self.#additional),
                 }
-                deserializer.deserialize_map(Visitor)
             }
         }
     }
@@ -152,66 +152,17 @@ fn emit_enum(ident: &Ident, docs: TokenStream, en: &Enum) -> TokenStream {
     let wires: Vec<_> = variants.iter().map(|it| it.name.wire.as_str()).collect();
     quote! {
         #docs
-        #[derive(
-            ::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash,
-            ::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #ident {
             #(#declarations)*
             /// A value this schema does not know, kept verbatim and written back unchanged.
-            #[serde(untagged)]
             #fallback(::std::string::String),
         }
 
-        impl #ident {
-            /// Every member the schema declares, in declared order.
-            pub const MEMBERS: &'static [Self] = &[#(Self::#variant_idents),*];
-
-            /// The value as written on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#variant_idents => #wires,)*
-                    Self::#fallback(value) => value,
-                }
-            }
-        }
-
-        impl ::core::convert::From<&str> for #ident {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#wires => Self::#variant_idents,)*
-                    other => Self::#fallback(::std::borrow::ToOwned::to_owned(other)),
-                }
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-            {
-                crate::de::enum_member(deserializer, #expecting)
-            }
-        }
-
-        impl ::core::str::FromStr for #ident {
-            type Err = ::core::convert::Infallible;
-            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-                ::core::result::Result::Ok(Self::from(value))
-            }
-        }
-
-        impl ::core::convert::AsRef<str> for #ident {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
-
-        impl ::core::fmt::Display for #ident {
-            fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                formatter.write_str(self.as_str())
-            }
+        impl crate::OpenEnum for #ident {
+            const MEMBERS: &'static [(Self, &'static str)] = &[#((Self::#variant_idents, #wires)),*];
+            const EXPECTING: &'static str = #expecting;
         }
     }
 }
@@ -220,122 +171,105 @@ fn emit_variant(variant: &Variant) -> TokenStream {
     let Variant { name, docs, origin: _ } = variant;
     let ident = ident(&name.rust);
     let docs = emit_docs(docs);
-    let wire = &name.wire;
     quote! {
         #docs
-        #[serde(rename = #wire)]
         #ident,
     }
 }
 
 fn emit_union(ident: &Ident, docs: TokenStream, union: &Union) -> TokenStream {
-    let Union { variants, untagged, fallback, additional, shared } = union;
-    let fallback = self::ident(&fallback.rust);
-    let additional = self::ident(&additional.rust);
-    let declarations = variants.iter().map(emit_union_variant);
-    let variant_idents: Vec<_> = variants.iter().map(|it| self::ident(&it.name.rust)).collect();
-    let discriminators: Vec<_> = variants.iter().map(|it| it.discriminator.as_str()).collect();
-    let accessors = shared.iter().map(|field| emit_accessor(field, &variant_idents, &fallback));
+    let Union { variants, untagged, fallback, shared } = union;
+    let all: Vec<&UnionVariant> = variants.iter().chain([fallback]).collect();
+    let declarations = all.iter().map(|it| emit_union_variant(it));
+    let discriminators: Vec<&str> = variants.iter().filter_map(|it| it.discriminator.as_deref()).collect();
     let untagged = match untagged {
-        Some(name) => {
-            let name = self::ident(name);
-            quote!(::serde::Deserialize::deserialize(deserializer).map(Self::#name))
-        }
-        None => quote!(::serde::Deserialize::deserialize(deserializer).map(Self::#fallback)),
+        Some(index) => quote!(::core::option::Option::Some(#index)),
+        None => quote!(::core::option::Option::None),
     };
+    let indexes = (0..variants.len()).map(proc_macro2::Literal::usize_unsuffixed);
+    let variant_types: Vec<_> = variants.iter().map(|it| self::ident(&it.ty)).collect();
+    let fallback_ident = self::ident(&fallback.name.rust);
+    let fallback_type = self::ident(&fallback.ty);
+    let wrap_fallback = if fallback.boxed {
+        quote!(|value: crate::#fallback_type| Self::#fallback_ident(::std::boxed::Box::new(value)))
+    } else {
+        quote!(Self::#fallback_ident)
+    };
+    let all_idents: Vec<_> = all.iter().map(|it| self::ident(&it.name.rust)).collect();
+    let all_indexes = (0..all.len()).map(proc_macro2::Literal::usize_unsuffixed);
+    let held: Vec<_> = all.iter().map(|it| if it.boxed { quote!(&**value) } else { quote!(value) }).collect();
+    let accessors = shared.iter().map(|field| emit_accessor(field, &all_idents));
+    let conversions = all.iter().filter(|it| it.converts_from).map(|it| emit_from(ident, it));
     quote! {
         #docs
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #ident {
             #(#declarations)*
-            /// An object of a type this schema does not know, kept whole and written back unchanged.
-            #fallback(crate::AdditionalProperties),
         }
 
         impl #ident {
             /// The `@odata.type` of every concrete type this enum knows, in variant order.
             pub const ODATA_TYPES: &'static [&'static str] = &[#(#discriminators),*];
 
-            /// The properties of the value that its type does not declare, `@odata.type` among them.
-            pub fn additional_properties(&self) -> &crate::AdditionalProperties {
-                match self {
-                    #(Self::#variant_idents(value) => &value.#additional,)*
-                    Self::#fallback(object) => object,
-                }
-            }
-
-            /// The undeclared properties, mutably.
-            pub fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
-                match self {
-                    #(Self::#variant_idents(value) => &mut value.#additional,)*
-                    Self::#fallback(object) => object,
-                }
-            }
-
-            /// The `@odata.type` the payload carried, if any.
-            pub fn odata_type(&self) -> ::core::option::Option<&str> {
-                crate::poly::odata_type(self.additional_properties())
-            }
-
             #(#accessors)*
         }
 
-        impl crate::poly::Dispatch for #ident {
-            fn dispatch<'de, D>(odata_type: ::core::option::Option<&str>, deserializer: D) -> ::core::result::Result<Self, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-            {
-                match odata_type {
-                    #(::core::option::Option::Some(#discriminators) => ::serde::Deserialize::deserialize(deserializer).map(Self::#variant_idents),)*
-                    ::core::option::Option::None => #untagged,
-                    ::core::option::Option::Some(_) => ::serde::Deserialize::deserialize(deserializer).map(Self::#fallback),
+        impl crate::poly::Union for #ident {
+            const DISCRIMINATORS: &'static [&'static str] = Self::ODATA_TYPES;
+            const UNTAGGED: ::core::option::Option<usize> = #untagged;
+
+            fn read<O: crate::poly::ReadVariant<Self>>(variant: usize, object: O) -> O::Done {
+                match variant {
+                    #(#indexes => object.to::<crate::#variant_types>(),)*
+                    _ => object.map(#wrap_fallback),
                 }
             }
-        }
 
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-            {
-                crate::poly::deserialize(deserializer)
-            }
-        }
-
-        impl ::serde::Serialize for #ident {
-            fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-            where
-                S: ::serde::Serializer,
-            {
+            fn variant<'a, V: crate::poly::VisitVariant<'a>>(&'a self, visit: V) -> V::Output {
                 match self {
-                    #(Self::#variant_idents(value) => ::serde::Serialize::serialize(value, serializer),)*
-                    Self::#fallback(object) => ::serde::Serialize::serialize(object, serializer),
+                    #(Self::#all_idents(value) => visit.visit(#held, #all_indexes),)*
                 }
+            }
+        }
+
+        #(#conversions)*
+    }
+}
+
+/// A method returning a property every variant's struct has.
+fn emit_accessor(field: &Field, variant_idents: &[Ident]) -> TokenStream {
+    let Field { name, docs: _, ty, boxed, nullable: _, origin: _ } = field;
+    let ident = ident(&name.rust);
+    let ty = emit_value_ty(ty, *boxed);
+    let doc = format!(" `{}`, which every type of the family has.", name.wire);
+    quote! {
+        #[doc = #doc]
+        pub fn #ident(&self) -> &crate::Property<#ty> {
+            match self {
+                #(Self::#variant_idents(value) => &value.#ident,)*
             }
         }
     }
 }
 
-/// A method returning a property every known variant has; `None` for the fallback.
-fn emit_accessor(field: &Field, variant_idents: &[Ident], fallback: &Ident) -> TokenStream {
-    let Field { name, docs: _, ty, boxed, nullable: _, origin: _ } = field;
-    let ident = ident(&name.rust);
-    let ty = emit_value_ty(ty, *boxed);
-    let doc = format!(" `{}`, which every type listed here has; `None` for [`Self::{fallback}`].", name.wire);
+/// `From` the struct a variant holds; the fallback's struct becomes the fallback.
+fn emit_from(union: &Ident, variant: &UnionVariant) -> TokenStream {
+    let UnionVariant { name, ty, boxed, discriminator: _, converts_from: _, docs: _ } = variant;
+    let variant = ident(&name.rust);
+    let ty = ident(ty);
+    let value = if *boxed { quote!(::std::boxed::Box::new(value)) } else { quote!(value) };
     quote! {
-        #[doc = #doc]
-        pub fn #ident(&self) -> ::core::option::Option<&crate::Property<#ty>> {
-            match self {
-                #(Self::#variant_idents(value) => ::core::option::Option::Some(&value.#ident),)*
-                Self::#fallback(_) => ::core::option::Option::None,
+        impl ::core::convert::From<crate::#ty> for #union {
+            fn from(value: crate::#ty) -> Self {
+                Self::#variant(#value)
             }
         }
     }
 }
 
 fn emit_union_variant(variant: &UnionVariant) -> TokenStream {
-    let UnionVariant { name, ty, boxed, discriminator: _, docs } = variant;
+    let UnionVariant { name, ty, boxed, discriminator: _, converts_from: _, docs } = variant;
     let ident = ident(&name.rust);
     let ty = self::ident(ty);
     let ty = if *boxed { quote!(::std::boxed::Box<crate::#ty>) } else { quote!(crate::#ty) };

@@ -124,18 +124,18 @@ pub struct Variant {
 pub struct Union {
     /// One variant per concrete type, the base type first when it is concrete, then by name.
     pub variants: Vec<UnionVariant>,
-    /// The variant chosen when `@odata.type` is absent: the declared type, when it is concrete.
-    pub untagged: Option<String>,
-    /// The variant that keeps an object with an unknown `@odata.type` (or none, for an abstract type) whole.
-    pub fallback: Name,
-    /// The field of every variant's struct that keeps undeclared properties, `@odata.type` among them.
-    pub additional: Name,
+    /// The index of the variant chosen when `@odata.type` is absent: the declared type's, when it
+    /// is concrete; `None` chooses the fallback.
+    pub untagged: Option<usize>,
+    /// The variant that keeps an object of an unknown `@odata.type` (or none, for an abstract
+    /// type): the struct of the properties every type of the family has, plus the rest.
+    pub fallback: UnionVariant,
     /// The fields the polymorphic type itself declares (inherited ones included), which every
     /// variant's struct has: each gets an accessor on the enum.
     pub shared: Vec<Field>,
 }
 
-/// One concrete type of a union.
+/// One variant of a union.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionVariant {
     /// The Rust variant name; the wire name is the Graph type name.
@@ -144,8 +144,11 @@ pub struct UnionVariant {
     pub ty: String,
     /// Held in a `Box`: a large variant would make the enum, and every struct holding one, large.
     pub boxed: bool,
-    /// The `@odata.type` value that selects it.
-    pub discriminator: String,
+    /// The `@odata.type` value that selects it; `None` for the fallback.
+    pub discriminator: Option<String>,
+    /// Whether the enum converts `From` the struct: not for a fallback that holds the declared
+    /// type's struct, which converts to the declared type's variant.
+    pub converts_from: bool,
     /// Doc lines.
     pub docs: Docs,
 }

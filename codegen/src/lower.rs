@@ -123,7 +123,9 @@ fn lower_type(
         }
         items.push(union_item(wire, ty, origin, &subtypes, fields.clone(), decls));
     }
-    if !ty.is_abstract {
+    // A polymorphic type's own struct holds an object of it or, as the fallback, of a subtype the
+    // schema does not know; an abstract one has only the latter use.
+    if !ty.is_abstract || ty.polymorphic {
         let name = if ty.polymorphic { names::base_struct_name(wire) } else { names::type_name(wire) };
         let docs = type_docs(ty, ty.polymorphic);
         let kind = ItemKind::Struct(Struct {
@@ -359,7 +361,8 @@ fn union_item(
                 name: names::variant_name(sub),
                 ty: struct_name.rust,
                 boxed: struct_size(sub, decls, 0) > BOX_ABOVE_BYTES,
-                discriminator: sub_ty.odata_type.clone(),
+                discriminator: Some(sub_ty.odata_type.clone()),
+                converts_from: true,
                 docs: Docs(vec![match &sub_ty.description {
                     Some(description) => format!("`{}`: {}", sub_ty.odata_type, lines(description).join(" ")),
                     None => format!("`{}`.", sub_ty.odata_type),
@@ -367,26 +370,31 @@ fn union_item(
             }
         })
         .collect::<Vec<_>>();
-    let untagged = (!ty.is_abstract).then(|| names::variant_name(wire).rust);
+    let untagged = (!ty.is_abstract).then_some(0);
+    let base = names::base_struct_name(wire).rust;
+    let fallback = UnionVariant {
+        name: names::variant_name(names::FALLBACK_VARIANT),
+        ty: base.clone(),
+        boxed: struct_size(wire, decls, 0) > BOX_ABOVE_BYTES,
+        discriminator: None,
+        converts_from: ty.is_abstract,
+        docs: Docs(vec![format!(
+            "An object of a type this schema does not know: the properties every `{wire}` has, typed, and the rest kept in [`{base}::additional_properties`], its `@odata.type` among them."
+        )]),
+    };
     let mut docs = paragraph(ty.description.as_deref());
     docs.push(format!(
-        "Graph type `{wire}`, polymorphic: the concrete type of each value is chosen by its `@odata.type`."
+        "Graph type `{wire}`, polymorphic: the concrete type of each value is chosen by its `@odata.type`, which is written back, and added for a value built in code."
     ));
     docs.push(if ty.is_abstract {
-        format!("An object without `@odata.type` or with one not listed here is kept whole in [`Self::{}`].", names::FALLBACK_VARIANT)
+        format!("An object without `@odata.type` or with one not listed here is read into [`Self::{}`].", names::FALLBACK_VARIANT)
     } else {
         format!(
-            "An object without `@odata.type` is read as the declared type, `{wire}`; one with an `@odata.type` not listed here is kept whole in [`Self::{}`].",
+            "An object without `@odata.type` is read as the declared type, `{wire}`; one with an `@odata.type` not listed here is read into [`Self::{}`].",
             names::FALLBACK_VARIANT
         )
     });
-    let kind = ItemKind::Union(Union {
-        variants,
-        untagged,
-        fallback: names::variant_name(names::FALLBACK_VARIANT),
-        additional: names::field_name(names::ADDITIONAL_PROPERTIES),
-        shared,
-    });
+    let kind = ItemKind::Union(Union { variants, untagged, fallback, shared });
     Item { name: names::type_name(wire), docs: Docs(docs), kind, origin: origin.clone() }
 }
 
@@ -406,12 +414,13 @@ fn type_docs(ty: &TypeDef, is_base_of_union: bool) -> Docs {
     }
     docs.push(facts);
     if is_base_of_union {
-        docs.push(format!(
-            "The type itself, as opposed to [`{}`], which also covers its subtypes.",
-            names::type_name(&ty.name).rust
-        ));
+        let union = names::type_name(&ty.name).rust;
+        docs.push(if ty.is_abstract {
+            format!("The properties every `{}` has: [`{union}`] reads an object of a subtype the schema does not know into one.", ty.name)
+        } else {
+            format!("The type itself, as opposed to [`{union}`], which also covers its subtypes (and reads an unknown one into this).")
+        });
     }
-    docs.push("Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.".to_owned());
     Docs(docs)
 }
 

@@ -213,7 +213,7 @@ fn member_names_by_id(members: &[ConversationMember]) -> Names {
     members
         .iter()
         .filter_map(|member| {
-            let user_id = member_user_id(member)?;
+            let user_id = member.user_id()?;
             Some((user_id.to_owned(), member_display_name(member)?.to_owned()))
         })
         .collect()
@@ -234,17 +234,18 @@ pub async fn members(
             json_line(out, &member)?;
             continue;
         }
-        let kind = member
-            .odata_type()
+        let odata_type = member.odata_type();
+        let kind = odata_type
+            .as_deref()
             .unwrap_or("-")
             .trim_start_matches("#microsoft.graph.")
             .trim_end_matches("ConversationMember");
-        let roles = member_roles(&member).join(", ");
+        let roles = member.roles().get().map(|it| it.join(", ")).unwrap_or_default();
         rows.push(vec![
             member_display_name(&member).unwrap_or("-").to_owned(),
             if roles.is_empty() { "-".to_owned() } else { roles },
             kind.to_owned(),
-            member_user_id(&member).unwrap_or("-").to_owned(),
+            member.user_id().unwrap_or("-").to_owned(),
         ]);
     }
     if !json {
@@ -254,22 +255,5 @@ pub async fn members(
 }
 
 fn member_display_name(member: &ConversationMember) -> Option<&str> {
-    match member {
-        ConversationMember::Other(object) => object.get("displayName").and_then(|it| it.as_str()),
-        known => known.display_name().and_then(|it| it.as_deref()),
-    }
-}
-
-/// The Entra or Microsoft account user id of the member, for the kinds of member that have one.
-fn member_user_id(member: &ConversationMember) -> Option<&str> {
-    match member {
-        ConversationMember::AadUserConversationMember(it) => it.user_id.as_deref(),
-        ConversationMember::MicrosoftAccountUserConversationMember(it) => it.user_id.as_deref(),
-        ConversationMember::SkypeForBusinessUserConversationMember(it) => it.user_id.as_deref(),
-        _ => None,
-    }
-}
-
-fn member_roles(member: &ConversationMember) -> Vec<String> {
-    member.roles().and_then(|it| it.get()).cloned().unwrap_or_default()
+    member.display_name().as_deref()
 }

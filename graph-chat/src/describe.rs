@@ -91,7 +91,7 @@ pub fn describe(detail: &Detail, names: &Names) -> String {
         Detail::TeamJoiningDisabledEventMessageDetail(it) => {
             format!("{} turned off joining the team by code", who(&it.initiator))
         }
-        _ => format!("System event ({})", detail.odata_type().unwrap_or("of an unknown type")),
+        _ => format!("System event ({})", detail.odata_type().as_deref().unwrap_or("of an unknown type")),
     }
 }
 
@@ -106,21 +106,15 @@ fn call_kind(kind: &Property<graph_models::TeamworkCallEventType>) -> &'static s
 /// The user, else the application, of an identity set, by name.
 fn actor(set: &Property<IdentitySet>, names: &Names) -> String {
     let Some(set) = set.get() else { return "Someone".to_owned() };
-    let identities: Vec<&Property<Identity>> = set.user().into_iter().chain(set.application()).collect();
-    identities
+    [set.user(), set.application()]
         .into_iter()
-        .filter_map(|it| it.get())
+        .filter_map(Property::get)
         .find_map(|identity| identity_name(identity, names))
         .unwrap_or_else(|| "Someone".to_owned())
 }
 
 fn identity_name(identity: &Identity, names: &Names) -> Option<String> {
-    let (id, name) = match identity {
-        Identity::Other(object) => {
-            (object.get("id").and_then(|it| it.as_str()), object.get("displayName").and_then(|it| it.as_str()))
-        }
-        known => (known.id().and_then(|it| it.as_deref()), known.display_name().and_then(|it| it.as_deref())),
-    };
+    let (id, name) = (identity.id().as_deref(), identity.display_name().as_deref());
     name.filter(|it| !it.is_empty()).map(str::to_owned).or_else(|| id.and_then(|id| names.get(id).cloned()))
 }
 

@@ -47,10 +47,7 @@ impl ChatMessageExt for ChatMessage {
 }
 
 fn display_name(identity: &Identity) -> Option<&str> {
-    match identity {
-        Identity::Other(object) => object.get("displayName").and_then(|name| name.as_str()),
-        known => known.display_name().and_then(|it| it.as_deref()),
-    }
+    identity.display_name().as_deref()
 }
 
 /// Elements that start a new line.

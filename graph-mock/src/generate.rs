@@ -168,7 +168,7 @@ impl Generator {
                     "microsoftAccountUserId": person.id, "phoneNumber": format!("+1425555{u:04}"),
                     "skypeId": format!("live:{u}"),
                 });
-                keep_declared(serde_json::from_value(superset).expect("a valid member"))
+                keep_declared(superset)
             })
             .collect()
     }
@@ -359,7 +359,7 @@ impl Generator {
             "conversationMemberRoles": ["owner"], "conversationMemberUser": member_list.first().cloned().unwrap_or(Value::Null),
             "eventDateTime": self.time(c, j).to_string(),
         });
-        keep_declared(serde_json::from_value(superset).expect("a valid event detail"))
+        keep_declared(superset)
     }
 
     fn sentence(&self, c: usize, j: usize) -> String {
@@ -402,26 +402,32 @@ const KINDS: &[Kind] = &[
     Kind::Event,
 ];
 
-/// A polymorphic value read from a superset of properties, minus those its type does not declare.
-trait KeepDeclared {
-    fn undeclared(&mut self) -> &mut AdditionalProperties;
+/// A polymorphic value read from `superset`, a superset of the properties of every type of its
+/// family, without those its type does not declare (the annotations stay).
+fn keep_declared<T: serde::de::DeserializeOwned + Undeclared>(mut superset: Value) -> T {
+    let read = |value: &Value| serde_json::from_value::<T>(value.clone()).expect("a valid polymorphic value");
+    let undeclared: Vec<String> = read(&superset).undeclared().iter().map(|(key, _)| key.to_owned()).collect();
+    if let Value::Object(object) = &mut superset {
+        object.retain(|key, _| key.starts_with('@') || !undeclared.contains(key));
+    }
+    read(&superset)
 }
 
-impl KeepDeclared for EventMessageDetail {
-    fn undeclared(&mut self) -> &mut AdditionalProperties {
-        self.additional_properties_mut()
+/// The undeclared properties of a polymorphic value.
+trait Undeclared {
+    fn undeclared(&self) -> &AdditionalProperties;
+}
+
+impl Undeclared for EventMessageDetail {
+    fn undeclared(&self) -> &AdditionalProperties {
+        self.additional_properties()
     }
 }
 
-impl KeepDeclared for ConversationMember {
-    fn undeclared(&mut self) -> &mut AdditionalProperties {
-        self.additional_properties_mut()
+impl Undeclared for ConversationMember {
+    fn undeclared(&self) -> &AdditionalProperties {
+        self.additional_properties()
     }
-}
-
-fn keep_declared<T: KeepDeclared>(mut value: T) -> T {
-    value.undeclared().retain(|key, _| key.starts_with('@'));
-    value
 }
 
 fn user(index: usize) -> User {
@@ -444,7 +450,7 @@ fn user(index: usize) -> User {
 fn user_identity(index: usize, kind: TeamworkUserIdentityType) -> TeamworkUserIdentity {
     let person = user(index);
     let mut additional = odata_type("#microsoft.graph.teamworkUserIdentity");
-    additional.insert("tenantId", TENANT_ID.into());
+    additional.insert("tenantId", TENANT_ID);
     let mut identity = TeamworkUserIdentity::default();
     identity.id = Property::Value(person.id);
     identity.display_name = Property::Value(person.name);
@@ -477,7 +483,7 @@ fn mention(id: i32, index: usize) -> ChatMessageMention {
 
 fn odata_type(value: &str) -> AdditionalProperties {
     let mut additional = AdditionalProperties::new();
-    additional.insert("@odata.type", value.into());
+    additional.insert("@odata.type", value);
     additional
 }
 

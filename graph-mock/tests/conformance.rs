@@ -156,7 +156,7 @@ async fn generated_data_covers_every_kind() {
         chat_types.insert(chat.chat_type.get().unwrap().to_string());
         for member in chat.members.into_option().unwrap() {
             assert!(!matches!(member, ConversationMember::Other(_)));
-            member_types.insert(member.odata_type().unwrap().to_owned());
+            member_types.insert(member.odata_type().unwrap().into_owned());
         }
     }
     assert_eq!(chat_types.len(), 3);
@@ -174,7 +174,7 @@ async fn generated_data_covers_every_kind() {
             importances.insert(message.importance.get().unwrap().to_string());
             if let Some(detail) = message.event_detail.get() {
                 assert!(!matches!(detail, EventMessageDetail::Other(_)));
-                events.insert(detail.odata_type().unwrap().to_owned());
+                events.insert(detail.odata_type().unwrap().into_owned());
             }
             mentions += message.mentions.get().map_or(0, Vec::len);
             reactions += message.reactions.get().map_or(0, Vec::len);

@@ -13,13 +13,7 @@ pub const PROVENANCE: crate::Provenance = crate::Provenance {
 /// A chat member with a Microsoft Entra ID (work or school) account.
 ///
 /// Graph entity type `aadUserConversationMember` (`#microsoft.graph.aadUserConversationMember`), derived from `conversationMember`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AadUserConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -39,95 +33,44 @@ pub struct AadUserConversationMember {
     pub user_id: crate::Property<::std::string::String>,
     /// JSON `user` of `aadUserConversationMember`, `user`; a navigation property, present only under `$expand`.
     pub user: crate::Property<crate::User>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for AadUserConversationMember {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("roles", &self.roles)?;
-        writer
+impl crate::model::Model for AadUserConversationMember {
+    const EXPECTING: &'static str = "a `aadUserConversationMember` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("displayName", &self.display_name)
+            .property("roles", &self.roles)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
-            )?;
-        writer.property("email", &self.email)?;
-        writer.property("tenantId", &self.tenant_id)?;
-        writer.property("userId", &self.user_id)?;
-        writer.property("user", &self.user)?;
-        writer.end(&self.additional_properties)
+            )
+            .property("email", &self.email)
+            .property("tenantId", &self.tenant_id)
+            .property("userId", &self.user_id)
+            .property("user", &self.user)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for AadUserConversationMember {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AadUserConversationMember;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `aadUserConversationMember` object")
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
+            "roles" => read.value(&mut self.roles),
+            "visibleHistoryStartDateTime" => {
+                read.value(&mut self.visible_history_start_date_time)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<AadUserConversationMember, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <AadUserConversationMember as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "displayName" => value.display_name = map.next_value()?,
-                        "roles" => value.roles = map.next_value()?,
-                        "visibleHistoryStartDateTime" => {
-                            value.visible_history_start_date_time = map.next_value()?;
-                        }
-                        "email" => value.email = map.next_value()?,
-                        "tenantId" => value.tenant_id = map.next_value()?,
-                        "userId" => value.user_id = map.next_value()?,
-                        "user" => value.user = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+            "email" => read.value(&mut self.email),
+            "tenantId" => read.value(&mut self.tenant_id),
+            "userId" => read.value(&mut self.user_id),
+            "user" => read.value(&mut self.user),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A chat member who joined a meeting as an anonymous guest.
 ///
 /// Graph entity type `anonymousGuestConversationMember` (`#microsoft.graph.anonymousGuestConversationMember`), derived from `conversationMember`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AnonymousGuestConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -141,91 +84,38 @@ pub struct AnonymousGuestConversationMember {
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
     /// JSON `anonymousGuestId` of `anonymousGuestConversationMember`, `String`.
     pub anonymous_guest_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for AnonymousGuestConversationMember {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("roles", &self.roles)?;
-        writer
+impl crate::model::Model for AnonymousGuestConversationMember {
+    const EXPECTING: &'static str = "a `anonymousGuestConversationMember` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("displayName", &self.display_name)
+            .property("roles", &self.roles)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
-            )?;
-        writer.property("anonymousGuestId", &self.anonymous_guest_id)?;
-        writer.end(&self.additional_properties)
+            )
+            .property("anonymousGuestId", &self.anonymous_guest_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for AnonymousGuestConversationMember {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AnonymousGuestConversationMember;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `anonymousGuestConversationMember` object")
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
+            "roles" => read.value(&mut self.roles),
+            "visibleHistoryStartDateTime" => {
+                read.value(&mut self.visible_history_start_date_time)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<AnonymousGuestConversationMember, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <AnonymousGuestConversationMember as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "displayName" => value.display_name = map.next_value()?,
-                        "roles" => value.roles = map.next_value()?,
-                        "visibleHistoryStartDateTime" => {
-                            value.visible_history_start_date_time = map.next_value()?;
-                        }
-                        "anonymousGuestId" => {
-                            value.anonymous_guest_id = map.next_value()?;
-                        }
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+            "anonymousGuestId" => read.value(&mut self.anonymous_guest_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A chat member who is an Azure Communication Services user.
 ///
 /// Graph entity type `azureCommunicationServicesUserConversationMember` (`#microsoft.graph.azureCommunicationServicesUserConversationMember`), derived from `conversationMember`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AzureCommunicationServicesUserConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -239,170 +129,63 @@ pub struct AzureCommunicationServicesUserConversationMember {
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
     /// JSON `azureCommunicationServicesId` of `azureCommunicationServicesUserConversationMember`, `String`.
     pub azure_communication_services_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for AzureCommunicationServicesUserConversationMember {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("roles", &self.roles)?;
-        writer
+impl crate::model::Model for AzureCommunicationServicesUserConversationMember {
+    const EXPECTING: &'static str = "a `azureCommunicationServicesUserConversationMember` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("displayName", &self.display_name)
+            .property("roles", &self.roles)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
-            )?;
-        writer
+            )
             .property(
                 "azureCommunicationServicesId",
                 &self.azure_communication_services_id,
-            )?;
-        writer.end(&self.additional_properties)
+            )
     }
-}
-impl<'de> ::serde::Deserialize<'de>
-for AzureCommunicationServicesUserConversationMember {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = AzureCommunicationServicesUserConversationMember;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter
-                    .write_str(
-                        "a `azureCommunicationServicesUserConversationMember` object",
-                    )
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
+            "roles" => read.value(&mut self.roles),
+            "visibleHistoryStartDateTime" => {
+                read.value(&mut self.visible_history_start_date_time)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<
-                AzureCommunicationServicesUserConversationMember,
-                A::Error,
-            >
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <AzureCommunicationServicesUserConversationMember as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "displayName" => value.display_name = map.next_value()?,
-                        "roles" => value.roles = map.next_value()?,
-                        "visibleHistoryStartDateTime" => {
-                            value.visible_history_start_date_time = map.next_value()?;
-                        }
-                        "azureCommunicationServicesId" => {
-                            value.azure_communication_services_id = map.next_value()?;
-                        }
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
+            "azureCommunicationServicesId" => {
+                read.value(&mut self.azure_communication_services_id)
             }
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// The format of a message body.
 ///
 /// Graph enum `bodyType`. Any other string is kept in [`Self::Other`] and written back unchanged.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BodyType {
     /// `text`.
-    #[serde(rename = "text")]
     Text,
     /// `html`.
-    #[serde(rename = "html")]
     Html,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl BodyType {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[Self::Text, Self::Html];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::Html => "html",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for BodyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "text" => Self::Text,
-            "html" => Self::Html,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BodyType {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(deserializer, "a `bodyType` string")
-    }
-}
-impl ::core::str::FromStr for BodyType {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for BodyType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for BodyType {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+impl crate::OpenEnum for BodyType {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::Text, "text"),
+        (Self::Html, "html"),
+    ];
+    const EXPECTING: &'static str = "a `bodyType` string";
 }
 /// System event: a call or meeting ended.
 ///
 /// Graph complex type `callEndedEventMessageDetail` (`#microsoft.graph.callEndedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CallEndedEventMessageDetail {
     /// JSON `callDuration` of `callEndedEventMessageDetail`, `Duration`.
@@ -415,156 +198,56 @@ pub struct CallEndedEventMessageDetail {
     pub call_participants: crate::Property<::std::vec::Vec<crate::CallParticipantInfo>>,
     /// JSON `initiator` of `callEndedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for CallEndedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("callDuration", &self.call_duration)?;
-        writer.property("callEventType", &self.call_event_type)?;
-        writer.property("callId", &self.call_id)?;
-        writer.property("callParticipants", &self.call_participants)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for CallEndedEventMessageDetail {
+    const EXPECTING: &'static str = "a `callEndedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("callDuration", &self.call_duration)
+            .property("callEventType", &self.call_event_type)
+            .property("callId", &self.call_id)
+            .property("callParticipants", &self.call_participants)
+            .property("initiator", &self.initiator)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for CallEndedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CallEndedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `callEndedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CallEndedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <CallEndedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "callDuration" => value.call_duration = map.next_value()?,
-                        "callEventType" => value.call_event_type = map.next_value()?,
-                        "callId" => value.call_id = map.next_value()?,
-                        "callParticipants" => value.call_participants = map.next_value()?,
-                        "initiator" => value.initiator = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "callDuration" => read.value(&mut self.call_duration),
+            "callEventType" => read.value(&mut self.call_event_type),
+            "callId" => read.value(&mut self.call_id),
+            "callParticipants" => read.value(&mut self.call_participants),
+            "initiator" => read.value(&mut self.initiator),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A participant of a call.
 ///
 /// Graph complex type `callParticipantInfo` (`#microsoft.graph.callParticipantInfo`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CallParticipantInfo {
     /// JSON `participant` of `callParticipantInfo`, `identitySet`.
     pub participant: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for CallParticipantInfo {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("participant", &self.participant)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for CallParticipantInfo {
+    const EXPECTING: &'static str = "a `callParticipantInfo` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("participant", &self.participant)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for CallParticipantInfo {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CallParticipantInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `callParticipantInfo` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CallParticipantInfo, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <CallParticipantInfo as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "participant" => value.participant = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "participant" => read.value(&mut self.participant),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a call recording became available or changed status.
 ///
 /// Graph complex type `callRecordingEventMessageDetail` (`#microsoft.graph.callRecordingEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CallRecordingEventMessageDetail {
     /// JSON `callId` of `callRecordingEventMessageDetail`, `String`.
@@ -581,185 +264,69 @@ pub struct CallRecordingEventMessageDetail {
     pub initiator: crate::Property<crate::IdentitySet>,
     /// JSON `meetingOrganizer` of `callRecordingEventMessageDetail`, `identitySet`.
     pub meeting_organizer: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for CallRecordingEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("callId", &self.call_id)?;
-        writer.property("callRecordingDisplayName", &self.call_recording_display_name)?;
-        writer.property("callRecordingDuration", &self.call_recording_duration)?;
-        writer.property("callRecordingStatus", &self.call_recording_status)?;
-        writer.property("callRecordingUrl", &self.call_recording_url)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("meetingOrganizer", &self.meeting_organizer)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for CallRecordingEventMessageDetail {
+    const EXPECTING: &'static str = "a `callRecordingEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("callId", &self.call_id)
+            .property("callRecordingDisplayName", &self.call_recording_display_name)
+            .property("callRecordingDuration", &self.call_recording_duration)
+            .property("callRecordingStatus", &self.call_recording_status)
+            .property("callRecordingUrl", &self.call_recording_url)
+            .property("initiator", &self.initiator)
+            .property("meetingOrganizer", &self.meeting_organizer)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for CallRecordingEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CallRecordingEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `callRecordingEventMessageDetail` object")
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "callId" => read.value(&mut self.call_id),
+            "callRecordingDisplayName" => {
+                read.value(&mut self.call_recording_display_name)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CallRecordingEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <CallRecordingEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "callId" => value.call_id = map.next_value()?,
-                        "callRecordingDisplayName" => {
-                            value.call_recording_display_name = map.next_value()?;
-                        }
-                        "callRecordingDuration" => {
-                            value.call_recording_duration = map.next_value()?;
-                        }
-                        "callRecordingStatus" => {
-                            value.call_recording_status = map.next_value()?;
-                        }
-                        "callRecordingUrl" => {
-                            value.call_recording_url = map.next_value()?;
-                        }
-                        "initiator" => value.initiator = map.next_value()?,
-                        "meetingOrganizer" => value.meeting_organizer = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+            "callRecordingDuration" => read.value(&mut self.call_recording_duration),
+            "callRecordingStatus" => read.value(&mut self.call_recording_status),
+            "callRecordingUrl" => read.value(&mut self.call_recording_url),
+            "initiator" => read.value(&mut self.initiator),
+            "meetingOrganizer" => read.value(&mut self.meeting_organizer),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// The state of a call recording.
 ///
 /// Graph enum `callRecordingStatus`. Any other string is kept in [`Self::Other`] and written back unchanged.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallRecordingStatus {
     /// `success`.
-    #[serde(rename = "success")]
     Success,
     /// `failure`.
-    #[serde(rename = "failure")]
     Failure,
     /// `initial`.
-    #[serde(rename = "initial")]
     Initial,
     /// `chunkFinished`.
-    #[serde(rename = "chunkFinished")]
     ChunkFinished,
     /// `unknownFutureValue`.
     /// Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.
-    #[serde(rename = "unknownFutureValue")]
     UnknownFutureValue,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl CallRecordingStatus {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::Success,
-        Self::Failure,
-        Self::Initial,
-        Self::ChunkFinished,
-        Self::UnknownFutureValue,
+impl crate::OpenEnum for CallRecordingStatus {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::Success, "success"),
+        (Self::Failure, "failure"),
+        (Self::Initial, "initial"),
+        (Self::ChunkFinished, "chunkFinished"),
+        (Self::UnknownFutureValue, "unknownFutureValue"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Failure => "failure",
-            Self::Initial => "initial",
-            Self::ChunkFinished => "chunkFinished",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for CallRecordingStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "failure" => Self::Failure,
-            "initial" => Self::Initial,
-            "chunkFinished" => Self::ChunkFinished,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CallRecordingStatus {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(deserializer, "a `callRecordingStatus` string")
-    }
-}
-impl ::core::str::FromStr for CallRecordingStatus {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for CallRecordingStatus {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for CallRecordingStatus {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `callRecordingStatus` string";
 }
 /// System event: a call or meeting started.
 ///
 /// Graph complex type `callStartedEventMessageDetail` (`#microsoft.graph.callStartedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CallStartedEventMessageDetail {
     /// JSON `callEventType` of `callStartedEventMessageDetail`, `teamworkCallEventType`.
@@ -768,79 +335,29 @@ pub struct CallStartedEventMessageDetail {
     pub call_id: crate::Property<::std::string::String>,
     /// JSON `initiator` of `callStartedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for CallStartedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("callEventType", &self.call_event_type)?;
-        writer.property("callId", &self.call_id)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for CallStartedEventMessageDetail {
+    const EXPECTING: &'static str = "a `callStartedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("callEventType", &self.call_event_type)
+            .property("callId", &self.call_id)
+            .property("initiator", &self.initiator)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for CallStartedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CallStartedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `callStartedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CallStartedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <CallStartedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "callEventType" => value.call_event_type = map.next_value()?,
-                        "callId" => value.call_id = map.next_value()?,
-                        "initiator" => value.initiator = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "callEventType" => read.value(&mut self.call_event_type),
+            "callId" => read.value(&mut self.call_id),
+            "initiator" => read.value(&mut self.initiator),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a call transcript became available.
 ///
 /// Graph complex type `callTranscriptEventMessageDetail` (`#microsoft.graph.callTranscriptEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CallTranscriptEventMessageDetail {
     /// JSON `callId` of `callTranscriptEventMessageDetail`, `String`.
@@ -849,81 +366,29 @@ pub struct CallTranscriptEventMessageDetail {
     pub call_transcript_i_cal_uid: crate::Property<::std::string::String>,
     /// JSON `meetingOrganizer` of `callTranscriptEventMessageDetail`, `identitySet`.
     pub meeting_organizer: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for CallTranscriptEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("callId", &self.call_id)?;
-        writer.property("callTranscriptICalUid", &self.call_transcript_i_cal_uid)?;
-        writer.property("meetingOrganizer", &self.meeting_organizer)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for CallTranscriptEventMessageDetail {
+    const EXPECTING: &'static str = "a `callTranscriptEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("callId", &self.call_id)
+            .property("callTranscriptICalUid", &self.call_transcript_i_cal_uid)
+            .property("meetingOrganizer", &self.meeting_organizer)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for CallTranscriptEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = CallTranscriptEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `callTranscriptEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<CallTranscriptEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <CallTranscriptEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "callId" => value.call_id = map.next_value()?,
-                        "callTranscriptICalUid" => {
-                            value.call_transcript_i_cal_uid = map.next_value()?;
-                        }
-                        "meetingOrganizer" => value.meeting_organizer = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "callId" => read.value(&mut self.call_id),
+            "callTranscriptICalUid" => read.value(&mut self.call_transcript_i_cal_uid),
+            "meetingOrganizer" => read.value(&mut self.meeting_organizer),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a channel was added.
 ///
 /// Graph complex type `channelAddedEventMessageDetail` (`#microsoft.graph.channelAddedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelAddedEventMessageDetail {
     /// JSON `channelDisplayName` of `channelAddedEventMessageDetail`, `String`.
@@ -932,81 +397,29 @@ pub struct ChannelAddedEventMessageDetail {
     pub channel_id: crate::Property<::std::string::String>,
     /// JSON `initiator` of `channelAddedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChannelAddedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("channelDisplayName", &self.channel_display_name)?;
-        writer.property("channelId", &self.channel_id)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChannelAddedEventMessageDetail {
+    const EXPECTING: &'static str = "a `channelAddedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("channelDisplayName", &self.channel_display_name)
+            .property("channelId", &self.channel_id)
+            .property("initiator", &self.initiator)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChannelAddedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChannelAddedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `channelAddedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChannelAddedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChannelAddedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "channelDisplayName" => {
-                            value.channel_display_name = map.next_value()?;
-                        }
-                        "channelId" => value.channel_id = map.next_value()?,
-                        "initiator" => value.initiator = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "channelDisplayName" => read.value(&mut self.channel_display_name),
+            "channelId" => read.value(&mut self.channel_id),
+            "initiator" => read.value(&mut self.initiator),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a channel was deleted.
 ///
 /// Graph complex type `channelDeletedEventMessageDetail` (`#microsoft.graph.channelDeletedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelDeletedEventMessageDetail {
     /// JSON `channelDisplayName` of `channelDeletedEventMessageDetail`, `String`.
@@ -1015,81 +428,29 @@ pub struct ChannelDeletedEventMessageDetail {
     pub channel_id: crate::Property<::std::string::String>,
     /// JSON `initiator` of `channelDeletedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChannelDeletedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("channelDisplayName", &self.channel_display_name)?;
-        writer.property("channelId", &self.channel_id)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChannelDeletedEventMessageDetail {
+    const EXPECTING: &'static str = "a `channelDeletedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("channelDisplayName", &self.channel_display_name)
+            .property("channelId", &self.channel_id)
+            .property("initiator", &self.initiator)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChannelDeletedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChannelDeletedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `channelDeletedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChannelDeletedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChannelDeletedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "channelDisplayName" => {
-                            value.channel_display_name = map.next_value()?;
-                        }
-                        "channelId" => value.channel_id = map.next_value()?,
-                        "initiator" => value.initiator = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "channelDisplayName" => read.value(&mut self.channel_display_name),
+            "channelId" => read.value(&mut self.channel_id),
+            "initiator" => read.value(&mut self.initiator),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a channel description changed.
 ///
 /// Graph complex type `channelDescriptionUpdatedEventMessageDetail` (`#microsoft.graph.channelDescriptionUpdatedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelDescriptionUpdatedEventMessageDetail {
     /// JSON `channelDescription` of `channelDescriptionUpdatedEventMessageDetail`, `String`.
@@ -1098,162 +459,55 @@ pub struct ChannelDescriptionUpdatedEventMessageDetail {
     pub channel_id: crate::Property<::std::string::String>,
     /// JSON `initiator` of `channelDescriptionUpdatedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChannelDescriptionUpdatedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("channelDescription", &self.channel_description)?;
-        writer.property("channelId", &self.channel_id)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChannelDescriptionUpdatedEventMessageDetail {
+    const EXPECTING: &'static str = "a `channelDescriptionUpdatedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("channelDescription", &self.channel_description)
+            .property("channelId", &self.channel_id)
+            .property("initiator", &self.initiator)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChannelDescriptionUpdatedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChannelDescriptionUpdatedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter
-                    .write_str("a `channelDescriptionUpdatedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<
-                ChannelDescriptionUpdatedEventMessageDetail,
-                A::Error,
-            >
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChannelDescriptionUpdatedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "channelDescription" => {
-                            value.channel_description = map.next_value()?;
-                        }
-                        "channelId" => value.channel_id = map.next_value()?,
-                        "initiator" => value.initiator = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "channelDescription" => read.value(&mut self.channel_description),
+            "channelId" => read.value(&mut self.channel_id),
+            "initiator" => read.value(&mut self.initiator),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// The team and channel a channel message belongs to.
 ///
 /// Graph complex type `channelIdentity` (`#microsoft.graph.channelIdentity`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelIdentity {
     /// JSON `channelId` of `channelIdentity`, `String`.
     pub channel_id: crate::Property<::std::string::String>,
     /// JSON `teamId` of `channelIdentity`, `String`.
     pub team_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChannelIdentity {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("channelId", &self.channel_id)?;
-        writer.property("teamId", &self.team_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChannelIdentity {
+    const EXPECTING: &'static str = "a `channelIdentity` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("channelId", &self.channel_id).property("teamId", &self.team_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChannelIdentity {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChannelIdentity;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `channelIdentity` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChannelIdentity, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChannelIdentity as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "channelId" => value.channel_id = map.next_value()?,
-                        "teamId" => value.team_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "channelId" => read.value(&mut self.channel_id),
+            "teamId" => read.value(&mut self.team_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a channel was renamed.
 ///
 /// Graph complex type `channelRenamedEventMessageDetail` (`#microsoft.graph.channelRenamedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelRenamedEventMessageDetail {
     /// JSON `channelDisplayName` of `channelRenamedEventMessageDetail`, `String`.
@@ -1262,248 +516,83 @@ pub struct ChannelRenamedEventMessageDetail {
     pub channel_id: crate::Property<::std::string::String>,
     /// JSON `initiator` of `channelRenamedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChannelRenamedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("channelDisplayName", &self.channel_display_name)?;
-        writer.property("channelId", &self.channel_id)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChannelRenamedEventMessageDetail {
+    const EXPECTING: &'static str = "a `channelRenamedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("channelDisplayName", &self.channel_display_name)
+            .property("channelId", &self.channel_id)
+            .property("initiator", &self.initiator)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChannelRenamedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChannelRenamedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `channelRenamedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChannelRenamedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChannelRenamedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "channelDisplayName" => {
-                            value.channel_display_name = map.next_value()?;
-                        }
-                        "channelId" => value.channel_id = map.next_value()?,
-                        "initiator" => value.initiator = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "channelDisplayName" => read.value(&mut self.channel_display_name),
+            "channelId" => read.value(&mut self.channel_id),
+            "initiator" => read.value(&mut self.initiator),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a channel was marked as a favorite for all members.
 ///
 /// Graph complex type `channelSetAsFavoriteByDefaultEventMessageDetail` (`#microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelSetAsFavoriteByDefaultEventMessageDetail {
     /// JSON `channelId` of `channelSetAsFavoriteByDefaultEventMessageDetail`, `String`.
     pub channel_id: crate::Property<::std::string::String>,
     /// JSON `initiator` of `channelSetAsFavoriteByDefaultEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChannelSetAsFavoriteByDefaultEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("channelId", &self.channel_id)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChannelSetAsFavoriteByDefaultEventMessageDetail {
+    const EXPECTING: &'static str = "a `channelSetAsFavoriteByDefaultEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("channelId", &self.channel_id)
+            .property("initiator", &self.initiator)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChannelSetAsFavoriteByDefaultEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChannelSetAsFavoriteByDefaultEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter
-                    .write_str(
-                        "a `channelSetAsFavoriteByDefaultEventMessageDetail` object",
-                    )
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<
-                ChannelSetAsFavoriteByDefaultEventMessageDetail,
-                A::Error,
-            >
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChannelSetAsFavoriteByDefaultEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "channelId" => value.channel_id = map.next_value()?,
-                        "initiator" => value.initiator = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "channelId" => read.value(&mut self.channel_id),
+            "initiator" => read.value(&mut self.initiator),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a channel stopped being a favorite for all members.
 ///
 /// Graph complex type `channelUnsetAsFavoriteByDefaultEventMessageDetail` (`#microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
     /// JSON `channelId` of `channelUnsetAsFavoriteByDefaultEventMessageDetail`, `String`.
     pub channel_id: crate::Property<::std::string::String>,
     /// JSON `initiator` of `channelUnsetAsFavoriteByDefaultEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("channelId", &self.channel_id)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
+    const EXPECTING: &'static str = "a `channelUnsetAsFavoriteByDefaultEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("channelId", &self.channel_id)
+            .property("initiator", &self.initiator)
     }
-}
-impl<'de> ::serde::Deserialize<'de>
-for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChannelUnsetAsFavoriteByDefaultEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter
-                    .write_str(
-                        "a `channelUnsetAsFavoriteByDefaultEventMessageDetail` object",
-                    )
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<
-                ChannelUnsetAsFavoriteByDefaultEventMessageDetail,
-                A::Error,
-            >
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChannelUnsetAsFavoriteByDefaultEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "channelId" => value.channel_id = map.next_value()?,
-                        "initiator" => value.initiator = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "channelId" => read.value(&mut self.channel_id),
+            "initiator" => read.value(&mut self.initiator),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A Teams chat: a one-on-one, group or meeting conversation between a fixed set of members, outside any team.
 ///
 /// Graph entity type `chat` (`#microsoft.graph.chat`), derived from `entity`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Chat {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -1553,120 +642,63 @@ pub struct Chat {
     pub tabs: crate::Property<::std::vec::Vec<crate::TeamsTab>>,
     /// JSON `targetedMessages` of `chat`, `targetedChatMessage[]`; a navigation property, present only under `$expand`.
     pub targeted_messages: crate::Property<::std::vec::Vec<crate::TargetedChatMessage>>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for Chat {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("chatType", &self.chat_type)?;
-        writer.property("createdDateTime", &self.created_date_time)?;
-        writer.property("isHiddenForAllMembers", &self.is_hidden_for_all_members)?;
-        writer.property("lastUpdatedDateTime", &self.last_updated_date_time)?;
-        writer.property("migrationMode", &self.migration_mode)?;
-        writer.property("onlineMeetingInfo", &self.online_meeting_info)?;
-        writer.property("originalCreatedDateTime", &self.original_created_date_time)?;
-        writer.property("tenantId", &self.tenant_id)?;
-        writer.property("topic", &self.topic)?;
-        writer.property("viewpoint", &self.viewpoint)?;
-        writer.property("webUrl", &self.web_url)?;
-        writer.property("installedApps", &self.installed_apps)?;
-        writer.property("lastMessagePreview", &self.last_message_preview)?;
-        writer.property("members", &self.members)?;
-        writer.property("messages", &self.messages)?;
-        writer.property("permissionGrants", &self.permission_grants)?;
-        writer.property("pinnedMessages", &self.pinned_messages)?;
-        writer.property("tabs", &self.tabs)?;
-        writer.property("targetedMessages", &self.targeted_messages)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for Chat {
+    const EXPECTING: &'static str = "a `chat` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("chatType", &self.chat_type)
+            .property("createdDateTime", &self.created_date_time)
+            .property("isHiddenForAllMembers", &self.is_hidden_for_all_members)
+            .property("lastUpdatedDateTime", &self.last_updated_date_time)
+            .property("migrationMode", &self.migration_mode)
+            .property("onlineMeetingInfo", &self.online_meeting_info)
+            .property("originalCreatedDateTime", &self.original_created_date_time)
+            .property("tenantId", &self.tenant_id)
+            .property("topic", &self.topic)
+            .property("viewpoint", &self.viewpoint)
+            .property("webUrl", &self.web_url)
+            .property("installedApps", &self.installed_apps)
+            .property("lastMessagePreview", &self.last_message_preview)
+            .property("members", &self.members)
+            .property("messages", &self.messages)
+            .property("permissionGrants", &self.permission_grants)
+            .property("pinnedMessages", &self.pinned_messages)
+            .property("tabs", &self.tabs)
+            .property("targetedMessages", &self.targeted_messages)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for Chat {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = Chat;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chat` object")
-            }
-            fn visit_map<A>(self, mut map: A) -> ::core::result::Result<Chat, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <Chat as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "chatType" => value.chat_type = map.next_value()?,
-                        "createdDateTime" => value.created_date_time = map.next_value()?,
-                        "isHiddenForAllMembers" => {
-                            value.is_hidden_for_all_members = map.next_value()?;
-                        }
-                        "lastUpdatedDateTime" => {
-                            value.last_updated_date_time = map.next_value()?;
-                        }
-                        "migrationMode" => value.migration_mode = map.next_value()?,
-                        "onlineMeetingInfo" => {
-                            value.online_meeting_info = map.next_value()?;
-                        }
-                        "originalCreatedDateTime" => {
-                            value.original_created_date_time = map.next_value()?;
-                        }
-                        "tenantId" => value.tenant_id = map.next_value()?,
-                        "topic" => value.topic = map.next_value()?,
-                        "viewpoint" => value.viewpoint = map.next_value()?,
-                        "webUrl" => value.web_url = map.next_value()?,
-                        "installedApps" => value.installed_apps = map.next_value()?,
-                        "lastMessagePreview" => {
-                            value.last_message_preview = map.next_value()?;
-                        }
-                        "members" => value.members = map.next_value()?,
-                        "messages" => value.messages = map.next_value()?,
-                        "permissionGrants" => value.permission_grants = map.next_value()?,
-                        "pinnedMessages" => value.pinned_messages = map.next_value()?,
-                        "tabs" => value.tabs = map.next_value()?,
-                        "targetedMessages" => value.targeted_messages = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "chatType" => read.value(&mut self.chat_type),
+            "createdDateTime" => read.value(&mut self.created_date_time),
+            "isHiddenForAllMembers" => read.value(&mut self.is_hidden_for_all_members),
+            "lastUpdatedDateTime" => read.value(&mut self.last_updated_date_time),
+            "migrationMode" => read.value(&mut self.migration_mode),
+            "onlineMeetingInfo" => read.value(&mut self.online_meeting_info),
+            "originalCreatedDateTime" => read.value(&mut self.original_created_date_time),
+            "tenantId" => read.value(&mut self.tenant_id),
+            "topic" => read.value(&mut self.topic),
+            "viewpoint" => read.value(&mut self.viewpoint),
+            "webUrl" => read.value(&mut self.web_url),
+            "installedApps" => read.value(&mut self.installed_apps),
+            "lastMessagePreview" => read.value(&mut self.last_message_preview),
+            "members" => read.value(&mut self.members),
+            "messages" => read.value(&mut self.messages),
+            "permissionGrants" => read.value(&mut self.permission_grants),
+            "pinnedMessages" => read.value(&mut self.pinned_messages),
+            "tabs" => read.value(&mut self.tabs),
+            "targetedMessages" => read.value(&mut self.targeted_messages),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A message in a chat or channel: user messages, system event messages and their edit and reaction history.
 ///
 /// Graph entity type `chatMessage` (`#microsoft.graph.chatMessage`), derived from `entity`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessage {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -1726,212 +758,101 @@ pub struct ChatMessage {
     >,
     /// JSON `replies` of `chatMessage`, `chatMessage[]`; a navigation property, present only under `$expand`.
     pub replies: crate::Property<::std::vec::Vec<crate::ChatMessage>>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatMessage {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("attachments", &self.attachments)?;
-        writer.property("body", &self.body)?;
-        writer.property("channelIdentity", &self.channel_identity)?;
-        writer.property("chatId", &self.chat_id)?;
-        writer.property("createdDateTime", &self.created_date_time)?;
-        writer.property("deletedDateTime", &self.deleted_date_time)?;
-        writer.property("etag", &self.etag)?;
-        writer.property("eventDetail", &self.event_detail)?;
-        writer.property("from", &self.from)?;
-        writer.property("importance", &self.importance)?;
-        writer.property("lastEditedDateTime", &self.last_edited_date_time)?;
-        writer.property("lastModifiedDateTime", &self.last_modified_date_time)?;
-        writer.property("locale", &self.locale)?;
-        writer.property("mentions", &self.mentions)?;
-        writer.property("messageHistory", &self.message_history)?;
-        writer.property("messageType", &self.message_type)?;
-        writer.property("policyViolation", &self.policy_violation)?;
-        writer.property("reactions", &self.reactions)?;
-        writer.property("replyToId", &self.reply_to_id)?;
-        writer.property("subject", &self.subject)?;
-        writer.property("summary", &self.summary)?;
-        writer.property("webUrl", &self.web_url)?;
-        writer.property("hostedContents", &self.hosted_contents)?;
-        writer.property("replies", &self.replies)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatMessage {
+    const EXPECTING: &'static str = "a `chatMessage` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("attachments", &self.attachments)
+            .property("body", &self.body)
+            .property("channelIdentity", &self.channel_identity)
+            .property("chatId", &self.chat_id)
+            .property("createdDateTime", &self.created_date_time)
+            .property("deletedDateTime", &self.deleted_date_time)
+            .property("etag", &self.etag)
+            .property("eventDetail", &self.event_detail)
+            .property("from", &self.from)
+            .property("importance", &self.importance)
+            .property("lastEditedDateTime", &self.last_edited_date_time)
+            .property("lastModifiedDateTime", &self.last_modified_date_time)
+            .property("locale", &self.locale)
+            .property("mentions", &self.mentions)
+            .property("messageHistory", &self.message_history)
+            .property("messageType", &self.message_type)
+            .property("policyViolation", &self.policy_violation)
+            .property("reactions", &self.reactions)
+            .property("replyToId", &self.reply_to_id)
+            .property("subject", &self.subject)
+            .property("summary", &self.summary)
+            .property("webUrl", &self.web_url)
+            .property("hostedContents", &self.hosted_contents)
+            .property("replies", &self.replies)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessage {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatMessage;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatMessage` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatMessage, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatMessage as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "attachments" => value.attachments = map.next_value()?,
-                        "body" => value.body = map.next_value()?,
-                        "channelIdentity" => value.channel_identity = map.next_value()?,
-                        "chatId" => value.chat_id = map.next_value()?,
-                        "createdDateTime" => value.created_date_time = map.next_value()?,
-                        "deletedDateTime" => value.deleted_date_time = map.next_value()?,
-                        "etag" => value.etag = map.next_value()?,
-                        "eventDetail" => value.event_detail = map.next_value()?,
-                        "from" => value.from = map.next_value()?,
-                        "importance" => value.importance = map.next_value()?,
-                        "lastEditedDateTime" => {
-                            value.last_edited_date_time = map.next_value()?;
-                        }
-                        "lastModifiedDateTime" => {
-                            value.last_modified_date_time = map.next_value()?;
-                        }
-                        "locale" => value.locale = map.next_value()?,
-                        "mentions" => value.mentions = map.next_value()?,
-                        "messageHistory" => value.message_history = map.next_value()?,
-                        "messageType" => value.message_type = map.next_value()?,
-                        "policyViolation" => value.policy_violation = map.next_value()?,
-                        "reactions" => value.reactions = map.next_value()?,
-                        "replyToId" => value.reply_to_id = map.next_value()?,
-                        "subject" => value.subject = map.next_value()?,
-                        "summary" => value.summary = map.next_value()?,
-                        "webUrl" => value.web_url = map.next_value()?,
-                        "hostedContents" => value.hosted_contents = map.next_value()?,
-                        "replies" => value.replies = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "attachments" => read.value(&mut self.attachments),
+            "body" => read.value(&mut self.body),
+            "channelIdentity" => read.value(&mut self.channel_identity),
+            "chatId" => read.value(&mut self.chat_id),
+            "createdDateTime" => read.value(&mut self.created_date_time),
+            "deletedDateTime" => read.value(&mut self.deleted_date_time),
+            "etag" => read.value(&mut self.etag),
+            "eventDetail" => read.value(&mut self.event_detail),
+            "from" => read.value(&mut self.from),
+            "importance" => read.value(&mut self.importance),
+            "lastEditedDateTime" => read.value(&mut self.last_edited_date_time),
+            "lastModifiedDateTime" => read.value(&mut self.last_modified_date_time),
+            "locale" => read.value(&mut self.locale),
+            "mentions" => read.value(&mut self.mentions),
+            "messageHistory" => read.value(&mut self.message_history),
+            "messageType" => read.value(&mut self.message_type),
+            "policyViolation" => read.value(&mut self.policy_violation),
+            "reactions" => read.value(&mut self.reactions),
+            "replyToId" => read.value(&mut self.reply_to_id),
+            "subject" => read.value(&mut self.subject),
+            "summary" => read.value(&mut self.summary),
+            "webUrl" => read.value(&mut self.web_url),
+            "hostedContents" => read.value(&mut self.hosted_contents),
+            "replies" => read.value(&mut self.replies),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// What changed in one history item of a message.
 ///
 /// Graph enum `chatMessageActions`. Any other string is kept in [`Self::Other`] and written back unchanged.
 /// A flags enum: a property of this type holds a set of members, written as comma-separated names; see [`crate::Flags`].
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatMessageActions {
     /// `reactionAdded`.
-    #[serde(rename = "reactionAdded")]
     ReactionAdded,
     /// `reactionRemoved`.
-    #[serde(rename = "reactionRemoved")]
     ReactionRemoved,
     /// `actionUndefined`.
-    #[serde(rename = "actionUndefined")]
     ActionUndefined,
     /// `unknownFutureValue`.
     /// Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.
-    #[serde(rename = "unknownFutureValue")]
     UnknownFutureValue,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl ChatMessageActions {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::ReactionAdded,
-        Self::ReactionRemoved,
-        Self::ActionUndefined,
-        Self::UnknownFutureValue,
+impl crate::OpenEnum for ChatMessageActions {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::ReactionAdded, "reactionAdded"),
+        (Self::ReactionRemoved, "reactionRemoved"),
+        (Self::ActionUndefined, "actionUndefined"),
+        (Self::UnknownFutureValue, "unknownFutureValue"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReactionAdded => "reactionAdded",
-            Self::ReactionRemoved => "reactionRemoved",
-            Self::ActionUndefined => "actionUndefined",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for ChatMessageActions {
-    fn from(value: &str) -> Self {
-        match value {
-            "reactionAdded" => Self::ReactionAdded,
-            "reactionRemoved" => Self::ReactionRemoved,
-            "actionUndefined" => Self::ActionUndefined,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessageActions {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(deserializer, "a `chatMessageActions` string")
-    }
-}
-impl ::core::str::FromStr for ChatMessageActions {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for ChatMessageActions {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for ChatMessageActions {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `chatMessageActions` string";
 }
 /// A file, card or other item attached to a chat message.
 ///
 /// Graph complex type `chatMessageAttachment` (`#microsoft.graph.chatMessageAttachment`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessageAttachment {
     /// JSON `content` of `chatMessageAttachment`, `String`.
@@ -1948,87 +869,37 @@ pub struct ChatMessageAttachment {
     pub teams_app_id: crate::Property<::std::string::String>,
     /// JSON `thumbnailUrl` of `chatMessageAttachment`, `String`.
     pub thumbnail_url: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatMessageAttachment {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("content", &self.content)?;
-        writer.property("contentType", &self.content_type)?;
-        writer.property("contentUrl", &self.content_url)?;
-        writer.property("id", &self.id)?;
-        writer.property("name", &self.name)?;
-        writer.property("teamsAppId", &self.teams_app_id)?;
-        writer.property("thumbnailUrl", &self.thumbnail_url)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatMessageAttachment {
+    const EXPECTING: &'static str = "a `chatMessageAttachment` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("content", &self.content)
+            .property("contentType", &self.content_type)
+            .property("contentUrl", &self.content_url)
+            .property("id", &self.id)
+            .property("name", &self.name)
+            .property("teamsAppId", &self.teams_app_id)
+            .property("thumbnailUrl", &self.thumbnail_url)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessageAttachment {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatMessageAttachment;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatMessageAttachment` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatMessageAttachment, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatMessageAttachment as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "content" => value.content = map.next_value()?,
-                        "contentType" => value.content_type = map.next_value()?,
-                        "contentUrl" => value.content_url = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "teamsAppId" => value.teams_app_id = map.next_value()?,
-                        "thumbnailUrl" => value.thumbnail_url = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "content" => read.value(&mut self.content),
+            "contentType" => read.value(&mut self.content_type),
+            "contentUrl" => read.value(&mut self.content_url),
+            "id" => read.value(&mut self.id),
+            "name" => read.value(&mut self.name),
+            "teamsAppId" => read.value(&mut self.teams_app_id),
+            "thumbnailUrl" => read.value(&mut self.thumbnail_url),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// Who sent a chat message: a user, an application or a device.
 ///
 /// Graph complex type `chatMessageFromIdentitySet` (`#microsoft.graph.chatMessageFromIdentitySet`), derived from `identitySet`. An open type: payloads may carry properties it does not declare.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessageFromIdentitySet {
     /// JSON `application` of `identitySet`, `identity`.
@@ -2037,79 +908,29 @@ pub struct ChatMessageFromIdentitySet {
     pub device: crate::Property<crate::Identity>,
     /// JSON `user` of `identitySet`, `identity`.
     pub user: crate::Property<crate::Identity>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatMessageFromIdentitySet {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("application", &self.application)?;
-        writer.property("device", &self.device)?;
-        writer.property("user", &self.user)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatMessageFromIdentitySet {
+    const EXPECTING: &'static str = "a `chatMessageFromIdentitySet` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("application", &self.application)
+            .property("device", &self.device)
+            .property("user", &self.user)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessageFromIdentitySet {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatMessageFromIdentitySet;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatMessageFromIdentitySet` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatMessageFromIdentitySet, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatMessageFromIdentitySet as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "application" => value.application = map.next_value()?,
-                        "device" => value.device = map.next_value()?,
-                        "user" => value.user = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "application" => read.value(&mut self.application),
+            "device" => read.value(&mut self.device),
+            "user" => read.value(&mut self.user),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// One change in the history of a chat message, such as a reaction added or removed.
 ///
 /// Graph complex type `chatMessageHistoryItem` (`#microsoft.graph.chatMessageHistoryItem`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessageHistoryItem {
     /// JSON `actions` of `chatMessageHistoryItem`, `chatMessageActions`; never `null` according to the metadata.
@@ -2118,81 +939,29 @@ pub struct ChatMessageHistoryItem {
     pub modified_date_time: crate::Property<crate::DateTimeOffset>,
     /// JSON `reaction` of `chatMessageHistoryItem`, `chatMessageReaction`.
     pub reaction: crate::Property<crate::ChatMessageReaction>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatMessageHistoryItem {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("actions", &self.actions)?;
-        writer.property("modifiedDateTime", &self.modified_date_time)?;
-        writer.property("reaction", &self.reaction)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatMessageHistoryItem {
+    const EXPECTING: &'static str = "a `chatMessageHistoryItem` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("actions", &self.actions)
+            .property("modifiedDateTime", &self.modified_date_time)
+            .property("reaction", &self.reaction)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessageHistoryItem {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatMessageHistoryItem;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatMessageHistoryItem` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatMessageHistoryItem, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatMessageHistoryItem as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "actions" => value.actions = map.next_value()?,
-                        "modifiedDateTime" => {
-                            value.modified_date_time = map.next_value()?;
-                        }
-                        "reaction" => value.reaction = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "actions" => read.value(&mut self.actions),
+            "modifiedDateTime" => read.value(&mut self.modified_date_time),
+            "reaction" => read.value(&mut self.reaction),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// An image or other content hosted inline in a chat message.
 ///
 /// Graph entity type `chatMessageHostedContent` (`#microsoft.graph.chatMessageHostedContent`), derived from `teamworkHostedContent`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessageHostedContent {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -2202,163 +971,56 @@ pub struct ChatMessageHostedContent {
     pub content_bytes: crate::Property<::std::string::String>,
     /// JSON `contentType` of `teamworkHostedContent`, `String`.
     pub content_type: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatMessageHostedContent {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("contentBytes", &self.content_bytes)?;
-        writer.property("contentType", &self.content_type)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatMessageHostedContent {
+    const EXPECTING: &'static str = "a `chatMessageHostedContent` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("contentBytes", &self.content_bytes)
+            .property("contentType", &self.content_type)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessageHostedContent {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatMessageHostedContent;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatMessageHostedContent` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatMessageHostedContent, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatMessageHostedContent as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "contentBytes" => value.content_bytes = map.next_value()?,
-                        "contentType" => value.content_type = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "contentBytes" => read.value(&mut self.content_bytes),
+            "contentType" => read.value(&mut self.content_type),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// How important the sender marked a message.
 ///
 /// Graph enum `chatMessageImportance`. Any other string is kept in [`Self::Other`] and written back unchanged.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatMessageImportance {
     /// `normal`.
-    #[serde(rename = "normal")]
     Normal,
     /// `high`.
-    #[serde(rename = "high")]
     High,
     /// `urgent`.
-    #[serde(rename = "urgent")]
     Urgent,
     /// `unknownFutureValue`.
     /// Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.
-    #[serde(rename = "unknownFutureValue")]
     UnknownFutureValue,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl ChatMessageImportance {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::Normal,
-        Self::High,
-        Self::Urgent,
-        Self::UnknownFutureValue,
+impl crate::OpenEnum for ChatMessageImportance {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::Normal, "normal"),
+        (Self::High, "high"),
+        (Self::Urgent, "urgent"),
+        (Self::UnknownFutureValue, "unknownFutureValue"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "normal",
-            Self::High => "high",
-            Self::Urgent => "urgent",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for ChatMessageImportance {
-    fn from(value: &str) -> Self {
-        match value {
-            "normal" => Self::Normal,
-            "high" => Self::High,
-            "urgent" => Self::Urgent,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessageImportance {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(deserializer, "a `chatMessageImportance` string")
-    }
-}
-impl ::core::str::FromStr for ChatMessageImportance {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for ChatMessageImportance {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for ChatMessageImportance {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `chatMessageImportance` string";
 }
 /// A short preview of a chat message, as returned for `lastMessagePreview`.
 ///
 /// Graph entity type `chatMessageInfo` (`#microsoft.graph.chatMessageInfo`), derived from `entity`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessageInfo {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -2375,87 +1037,37 @@ pub struct ChatMessageInfo {
     pub is_deleted: crate::Property<bool>,
     /// JSON `messageType` of `chatMessageInfo`, `chatMessageType`; never `null` according to the metadata.
     pub message_type: crate::Property<crate::ChatMessageType>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatMessageInfo {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("body", &self.body)?;
-        writer.property("createdDateTime", &self.created_date_time)?;
-        writer.property("eventDetail", &self.event_detail)?;
-        writer.property("from", &self.from)?;
-        writer.property("isDeleted", &self.is_deleted)?;
-        writer.property("messageType", &self.message_type)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatMessageInfo {
+    const EXPECTING: &'static str = "a `chatMessageInfo` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("body", &self.body)
+            .property("createdDateTime", &self.created_date_time)
+            .property("eventDetail", &self.event_detail)
+            .property("from", &self.from)
+            .property("isDeleted", &self.is_deleted)
+            .property("messageType", &self.message_type)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessageInfo {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatMessageInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatMessageInfo` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatMessageInfo, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatMessageInfo as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "body" => value.body = map.next_value()?,
-                        "createdDateTime" => value.created_date_time = map.next_value()?,
-                        "eventDetail" => value.event_detail = map.next_value()?,
-                        "from" => value.from = map.next_value()?,
-                        "isDeleted" => value.is_deleted = map.next_value()?,
-                        "messageType" => value.message_type = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "body" => read.value(&mut self.body),
+            "createdDateTime" => read.value(&mut self.created_date_time),
+            "eventDetail" => read.value(&mut self.event_detail),
+            "from" => read.value(&mut self.from),
+            "isDeleted" => read.value(&mut self.is_deleted),
+            "messageType" => read.value(&mut self.message_type),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A mention (`<at id="N">`) inside a chat message body.
 ///
 /// Graph complex type `chatMessageMention` (`#microsoft.graph.chatMessageMention`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessageMention {
     /// Index of the mention, matching `<at id="N">` in the body HTML.
@@ -2467,79 +1079,29 @@ pub struct ChatMessageMention {
     >,
     /// JSON `mentionText` of `chatMessageMention`, `String`.
     pub mention_text: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatMessageMention {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("mentioned", &self.mentioned)?;
-        writer.property("mentionText", &self.mention_text)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatMessageMention {
+    const EXPECTING: &'static str = "a `chatMessageMention` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("mentioned", &self.mentioned)
+            .property("mentionText", &self.mention_text)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessageMention {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatMessageMention;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatMessageMention` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatMessageMention, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatMessageMention as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "mentioned" => value.mentioned = map.next_value()?,
-                        "mentionText" => value.mention_text = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "mentioned" => read.value(&mut self.mentioned),
+            "mentionText" => read.value(&mut self.mention_text),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// What a mention refers to: a user, an application or a conversation.
 ///
 /// Graph complex type `chatMessageMentionedIdentitySet` (`#microsoft.graph.chatMessageMentionedIdentitySet`), derived from `identitySet`. An open type: payloads may carry properties it does not declare.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessageMentionedIdentitySet {
     /// JSON `application` of `identitySet`, `identity`.
@@ -2550,81 +1112,31 @@ pub struct ChatMessageMentionedIdentitySet {
     pub user: crate::Property<crate::Identity>,
     /// JSON `conversation` of `chatMessageMentionedIdentitySet`, `teamworkConversationIdentity`.
     pub conversation: crate::Property<crate::TeamworkConversationIdentity>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatMessageMentionedIdentitySet {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("application", &self.application)?;
-        writer.property("device", &self.device)?;
-        writer.property("user", &self.user)?;
-        writer.property("conversation", &self.conversation)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatMessageMentionedIdentitySet {
+    const EXPECTING: &'static str = "a `chatMessageMentionedIdentitySet` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("application", &self.application)
+            .property("device", &self.device)
+            .property("user", &self.user)
+            .property("conversation", &self.conversation)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessageMentionedIdentitySet {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatMessageMentionedIdentitySet;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatMessageMentionedIdentitySet` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatMessageMentionedIdentitySet, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatMessageMentionedIdentitySet as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "application" => value.application = map.next_value()?,
-                        "device" => value.device = map.next_value()?,
-                        "user" => value.user = map.next_value()?,
-                        "conversation" => value.conversation = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "application" => read.value(&mut self.application),
+            "device" => read.value(&mut self.device),
+            "user" => read.value(&mut self.user),
+            "conversation" => read.value(&mut self.conversation),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A data loss prevention (DLP) policy verdict attached to a chat message.
 ///
 /// Graph complex type `chatMessagePolicyViolation` (`#microsoft.graph.chatMessagePolicyViolation`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessagePolicyViolation {
     /// JSON `dlpAction` of `chatMessagePolicyViolation`, `chatMessagePolicyViolationDlpActionTypes`.
@@ -2643,172 +1155,60 @@ pub struct ChatMessagePolicyViolation {
     pub verdict_details: crate::Property<
         crate::Flags<crate::ChatMessagePolicyViolationVerdictDetailsTypes>,
     >,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatMessagePolicyViolation {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("dlpAction", &self.dlp_action)?;
-        writer.property("justificationText", &self.justification_text)?;
-        writer.property("policyTip", &self.policy_tip)?;
-        writer.property("userAction", &self.user_action)?;
-        writer.property("verdictDetails", &self.verdict_details)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatMessagePolicyViolation {
+    const EXPECTING: &'static str = "a `chatMessagePolicyViolation` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("dlpAction", &self.dlp_action)
+            .property("justificationText", &self.justification_text)
+            .property("policyTip", &self.policy_tip)
+            .property("userAction", &self.user_action)
+            .property("verdictDetails", &self.verdict_details)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessagePolicyViolation {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatMessagePolicyViolation;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatMessagePolicyViolation` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatMessagePolicyViolation, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatMessagePolicyViolation as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "dlpAction" => value.dlp_action = map.next_value()?,
-                        "justificationText" => {
-                            value.justification_text = map.next_value()?;
-                        }
-                        "policyTip" => value.policy_tip = map.next_value()?,
-                        "userAction" => value.user_action = map.next_value()?,
-                        "verdictDetails" => value.verdict_details = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "dlpAction" => read.value(&mut self.dlp_action),
+            "justificationText" => read.value(&mut self.justification_text),
+            "policyTip" => read.value(&mut self.policy_tip),
+            "userAction" => read.value(&mut self.user_action),
+            "verdictDetails" => read.value(&mut self.verdict_details),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// What a DLP policy did to a message.
 ///
 /// Graph enum `chatMessagePolicyViolationDlpActionTypes`. Any other string is kept in [`Self::Other`] and written back unchanged.
 /// A flags enum: a property of this type holds a set of members, written as comma-separated names; see [`crate::Flags`].
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatMessagePolicyViolationDlpActionTypes {
     /// `none`.
-    #[serde(rename = "none")]
     None,
     /// `notifySender`.
-    #[serde(rename = "notifySender")]
     NotifySender,
     /// `blockAccess`.
-    #[serde(rename = "blockAccess")]
     BlockAccess,
     /// `blockAccessExternal`.
-    #[serde(rename = "blockAccessExternal")]
     BlockAccessExternal,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl ChatMessagePolicyViolationDlpActionTypes {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::None,
-        Self::NotifySender,
-        Self::BlockAccess,
-        Self::BlockAccessExternal,
+impl crate::OpenEnum for ChatMessagePolicyViolationDlpActionTypes {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::None, "none"),
+        (Self::NotifySender, "notifySender"),
+        (Self::BlockAccess, "blockAccess"),
+        (Self::BlockAccessExternal, "blockAccessExternal"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::NotifySender => "notifySender",
-            Self::BlockAccess => "blockAccess",
-            Self::BlockAccessExternal => "blockAccessExternal",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for ChatMessagePolicyViolationDlpActionTypes {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "notifySender" => Self::NotifySender,
-            "blockAccess" => Self::BlockAccess,
-            "blockAccessExternal" => Self::BlockAccessExternal,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessagePolicyViolationDlpActionTypes {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(
-            deserializer,
-            "a `chatMessagePolicyViolationDlpActionTypes` string",
-        )
-    }
-}
-impl ::core::str::FromStr for ChatMessagePolicyViolationDlpActionTypes {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for ChatMessagePolicyViolationDlpActionTypes {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for ChatMessagePolicyViolationDlpActionTypes {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `chatMessagePolicyViolationDlpActionTypes` string";
 }
 /// The tip shown to the sender of a message that violated a DLP policy.
 ///
 /// Graph complex type `chatMessagePolicyViolationPolicyTip` (`#microsoft.graph.chatMessagePolicyViolationPolicyTip`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessagePolicyViolationPolicyTip {
     /// JSON `complianceUrl` of `chatMessagePolicyViolationPolicyTip`, `String`.
@@ -2819,257 +1219,85 @@ pub struct ChatMessagePolicyViolationPolicyTip {
     pub matched_condition_descriptions: crate::Property<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatMessagePolicyViolationPolicyTip {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("complianceUrl", &self.compliance_url)?;
-        writer.property("generalText", &self.general_text)?;
-        writer
+impl crate::model::Model for ChatMessagePolicyViolationPolicyTip {
+    const EXPECTING: &'static str = "a `chatMessagePolicyViolationPolicyTip` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("complianceUrl", &self.compliance_url)
+            .property("generalText", &self.general_text)
             .property(
                 "matchedConditionDescriptions",
                 &self.matched_condition_descriptions,
-            )?;
-        writer.end(&self.additional_properties)
+            )
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessagePolicyViolationPolicyTip {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatMessagePolicyViolationPolicyTip;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatMessagePolicyViolationPolicyTip` object")
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "complianceUrl" => read.value(&mut self.compliance_url),
+            "generalText" => read.value(&mut self.general_text),
+            "matchedConditionDescriptions" => {
+                read.value(&mut self.matched_condition_descriptions)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatMessagePolicyViolationPolicyTip, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatMessagePolicyViolationPolicyTip as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "complianceUrl" => value.compliance_url = map.next_value()?,
-                        "generalText" => value.general_text = map.next_value()?,
-                        "matchedConditionDescriptions" => {
-                            value.matched_condition_descriptions = map.next_value()?;
-                        }
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// What the sender did about a DLP verdict.
 ///
 /// Graph enum `chatMessagePolicyViolationUserActionTypes`. Any other string is kept in [`Self::Other`] and written back unchanged.
 /// A flags enum: a property of this type holds a set of members, written as comma-separated names; see [`crate::Flags`].
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatMessagePolicyViolationUserActionTypes {
     /// `none`.
-    #[serde(rename = "none")]
     None,
     /// `override`.
-    #[serde(rename = "override")]
     Override,
     /// `reportFalsePositive`.
-    #[serde(rename = "reportFalsePositive")]
     ReportFalsePositive,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl ChatMessagePolicyViolationUserActionTypes {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::None,
-        Self::Override,
-        Self::ReportFalsePositive,
+impl crate::OpenEnum for ChatMessagePolicyViolationUserActionTypes {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::None, "none"),
+        (Self::Override, "override"),
+        (Self::ReportFalsePositive, "reportFalsePositive"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Override => "override",
-            Self::ReportFalsePositive => "reportFalsePositive",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for ChatMessagePolicyViolationUserActionTypes {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "override" => Self::Override,
-            "reportFalsePositive" => Self::ReportFalsePositive,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessagePolicyViolationUserActionTypes {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(
-            deserializer,
-            "a `chatMessagePolicyViolationUserActionTypes` string",
-        )
-    }
-}
-impl ::core::str::FromStr for ChatMessagePolicyViolationUserActionTypes {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for ChatMessagePolicyViolationUserActionTypes {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for ChatMessagePolicyViolationUserActionTypes {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `chatMessagePolicyViolationUserActionTypes` string";
 }
 /// Which overrides of a DLP verdict the sender may make.
 ///
 /// Graph enum `chatMessagePolicyViolationVerdictDetailsTypes`. Any other string is kept in [`Self::Other`] and written back unchanged.
 /// A flags enum: a property of this type holds a set of members, written as comma-separated names; see [`crate::Flags`].
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatMessagePolicyViolationVerdictDetailsTypes {
     /// `none`.
-    #[serde(rename = "none")]
     None,
     /// `allowFalsePositiveOverride`.
-    #[serde(rename = "allowFalsePositiveOverride")]
     AllowFalsePositiveOverride,
     /// `allowOverrideWithoutJustification`.
-    #[serde(rename = "allowOverrideWithoutJustification")]
     AllowOverrideWithoutJustification,
     /// `allowOverrideWithJustification`.
-    #[serde(rename = "allowOverrideWithJustification")]
     AllowOverrideWithJustification,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl ChatMessagePolicyViolationVerdictDetailsTypes {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::None,
-        Self::AllowFalsePositiveOverride,
-        Self::AllowOverrideWithoutJustification,
-        Self::AllowOverrideWithJustification,
+impl crate::OpenEnum for ChatMessagePolicyViolationVerdictDetailsTypes {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::None, "none"),
+        (Self::AllowFalsePositiveOverride, "allowFalsePositiveOverride"),
+        (Self::AllowOverrideWithoutJustification, "allowOverrideWithoutJustification"),
+        (Self::AllowOverrideWithJustification, "allowOverrideWithJustification"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::AllowFalsePositiveOverride => "allowFalsePositiveOverride",
-            Self::AllowOverrideWithoutJustification => {
-                "allowOverrideWithoutJustification"
-            }
-            Self::AllowOverrideWithJustification => "allowOverrideWithJustification",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for ChatMessagePolicyViolationVerdictDetailsTypes {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "allowFalsePositiveOverride" => Self::AllowFalsePositiveOverride,
-            "allowOverrideWithoutJustification" => {
-                Self::AllowOverrideWithoutJustification
-            }
-            "allowOverrideWithJustification" => Self::AllowOverrideWithJustification,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessagePolicyViolationVerdictDetailsTypes {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(
-            deserializer,
-            "a `chatMessagePolicyViolationVerdictDetailsTypes` string",
-        )
-    }
-}
-impl ::core::str::FromStr for ChatMessagePolicyViolationVerdictDetailsTypes {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for ChatMessagePolicyViolationVerdictDetailsTypes {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for ChatMessagePolicyViolationVerdictDetailsTypes {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `chatMessagePolicyViolationVerdictDetailsTypes` string";
 }
 /// A reaction (like, heart, custom emoji ...) left on a chat message.
 ///
 /// Graph complex type `chatMessageReaction` (`#microsoft.graph.chatMessageReaction`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessageReaction {
     /// JSON `createdDateTime` of `chatMessageReaction`, `DateTimeOffset`; never `null` according to the metadata.
@@ -3083,85 +1311,33 @@ pub struct ChatMessageReaction {
     pub reaction_type: crate::Property<::std::string::String>,
     /// JSON `user` of `chatMessageReaction`, `chatMessageReactionIdentitySet`; never `null` according to the metadata.
     pub user: crate::Property<::std::boxed::Box<crate::ChatMessageReactionIdentitySet>>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatMessageReaction {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("createdDateTime", &self.created_date_time)?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("reactionContentUrl", &self.reaction_content_url)?;
-        writer.property("reactionType", &self.reaction_type)?;
-        writer.property("user", &self.user)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatMessageReaction {
+    const EXPECTING: &'static str = "a `chatMessageReaction` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("createdDateTime", &self.created_date_time)
+            .property("displayName", &self.display_name)
+            .property("reactionContentUrl", &self.reaction_content_url)
+            .property("reactionType", &self.reaction_type)
+            .property("user", &self.user)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessageReaction {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatMessageReaction;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatMessageReaction` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatMessageReaction, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatMessageReaction as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "createdDateTime" => value.created_date_time = map.next_value()?,
-                        "displayName" => value.display_name = map.next_value()?,
-                        "reactionContentUrl" => {
-                            value.reaction_content_url = map.next_value()?;
-                        }
-                        "reactionType" => value.reaction_type = map.next_value()?,
-                        "user" => value.user = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "createdDateTime" => read.value(&mut self.created_date_time),
+            "displayName" => read.value(&mut self.display_name),
+            "reactionContentUrl" => read.value(&mut self.reaction_content_url),
+            "reactionType" => read.value(&mut self.reaction_type),
+            "user" => read.value(&mut self.user),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// Who left a reaction.
 ///
 /// Graph complex type `chatMessageReactionIdentitySet` (`#microsoft.graph.chatMessageReactionIdentitySet`), derived from `identitySet`. An open type: payloads may carry properties it does not declare.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatMessageReactionIdentitySet {
     /// JSON `application` of `identitySet`, `identity`.
@@ -3170,171 +1346,61 @@ pub struct ChatMessageReactionIdentitySet {
     pub device: crate::Property<crate::Identity>,
     /// JSON `user` of `identitySet`, `identity`.
     pub user: crate::Property<crate::Identity>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatMessageReactionIdentitySet {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("application", &self.application)?;
-        writer.property("device", &self.device)?;
-        writer.property("user", &self.user)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatMessageReactionIdentitySet {
+    const EXPECTING: &'static str = "a `chatMessageReactionIdentitySet` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("application", &self.application)
+            .property("device", &self.device)
+            .property("user", &self.user)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessageReactionIdentitySet {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatMessageReactionIdentitySet;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatMessageReactionIdentitySet` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatMessageReactionIdentitySet, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatMessageReactionIdentitySet as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "application" => value.application = map.next_value()?,
-                        "device" => value.device = map.next_value()?,
-                        "user" => value.user = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "application" => read.value(&mut self.application),
+            "device" => read.value(&mut self.device),
+            "user" => read.value(&mut self.user),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// The kind of chat message.
 ///
 /// Graph enum `chatMessageType`. Any other string is kept in [`Self::Other`] and written back unchanged.
 /// Evolvable members: `systemEventMessage`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatMessageType {
     /// `message`.
-    #[serde(rename = "message")]
     Message,
     /// `chatEvent`.
-    #[serde(rename = "chatEvent")]
     ChatEvent,
     /// `typing`.
-    #[serde(rename = "typing")]
     Typing,
     /// `unknownFutureValue`.
     /// Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.
-    #[serde(rename = "unknownFutureValue")]
     UnknownFutureValue,
     /// `systemEventMessage`.
     /// Evolvable: the service sends it only to requests with `Prefer: include-unknown-enum-members`, and `unknownFutureValue` otherwise.
-    #[serde(rename = "systemEventMessage")]
     SystemEventMessage,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl ChatMessageType {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::Message,
-        Self::ChatEvent,
-        Self::Typing,
-        Self::UnknownFutureValue,
-        Self::SystemEventMessage,
+impl crate::OpenEnum for ChatMessageType {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::Message, "message"),
+        (Self::ChatEvent, "chatEvent"),
+        (Self::Typing, "typing"),
+        (Self::UnknownFutureValue, "unknownFutureValue"),
+        (Self::SystemEventMessage, "systemEventMessage"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Message => "message",
-            Self::ChatEvent => "chatEvent",
-            Self::Typing => "typing",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::SystemEventMessage => "systemEventMessage",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for ChatMessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "message" => Self::Message,
-            "chatEvent" => Self::ChatEvent,
-            "typing" => Self::Typing,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "systemEventMessage" => Self::SystemEventMessage,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatMessageType {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(deserializer, "a `chatMessageType` string")
-    }
-}
-impl ::core::str::FromStr for ChatMessageType {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for ChatMessageType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for ChatMessageType {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `chatMessageType` string";
 }
 /// System event: a chat was renamed.
 ///
 /// Graph complex type `chatRenamedEventMessageDetail` (`#microsoft.graph.chatRenamedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatRenamedEventMessageDetail {
     /// JSON `chatDisplayName` of `chatRenamedEventMessageDetail`, `String`.
@@ -3343,163 +1409,56 @@ pub struct ChatRenamedEventMessageDetail {
     pub chat_id: crate::Property<::std::string::String>,
     /// JSON `initiator` of `chatRenamedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatRenamedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("chatDisplayName", &self.chat_display_name)?;
-        writer.property("chatId", &self.chat_id)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatRenamedEventMessageDetail {
+    const EXPECTING: &'static str = "a `chatRenamedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("chatDisplayName", &self.chat_display_name)
+            .property("chatId", &self.chat_id)
+            .property("initiator", &self.initiator)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatRenamedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatRenamedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatRenamedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatRenamedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatRenamedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "chatDisplayName" => value.chat_display_name = map.next_value()?,
-                        "chatId" => value.chat_id = map.next_value()?,
-                        "initiator" => value.initiator = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "chatDisplayName" => read.value(&mut self.chat_display_name),
+            "chatId" => read.value(&mut self.chat_id),
+            "initiator" => read.value(&mut self.initiator),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// The kind of chat.
 ///
 /// Graph enum `chatType`. Any other string is kept in [`Self::Other`] and written back unchanged.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatType {
     /// `oneOnOne`.
-    #[serde(rename = "oneOnOne")]
     OneOnOne,
     /// `group`.
-    #[serde(rename = "group")]
     Group,
     /// `meeting`.
-    #[serde(rename = "meeting")]
     Meeting,
     /// `unknownFutureValue`.
     /// Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.
-    #[serde(rename = "unknownFutureValue")]
     UnknownFutureValue,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl ChatType {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::OneOnOne,
-        Self::Group,
-        Self::Meeting,
-        Self::UnknownFutureValue,
+impl crate::OpenEnum for ChatType {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::OneOnOne, "oneOnOne"),
+        (Self::Group, "group"),
+        (Self::Meeting, "meeting"),
+        (Self::UnknownFutureValue, "unknownFutureValue"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OneOnOne => "oneOnOne",
-            Self::Group => "group",
-            Self::Meeting => "meeting",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for ChatType {
-    fn from(value: &str) -> Self {
-        match value {
-            "oneOnOne" => Self::OneOnOne,
-            "group" => Self::Group,
-            "meeting" => Self::Meeting,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatType {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(deserializer, "a `chatType` string")
-    }
-}
-impl ::core::str::FromStr for ChatType {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for ChatType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for ChatType {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `chatType` string";
 }
 /// How the chat looks to the signed-in user: whether they hid it and when they last read it.
 ///
 /// Graph complex type `chatViewpoint` (`#microsoft.graph.chatViewpoint`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatViewpoint {
     /// JSON `isHidden` of `chatViewpoint`, `Boolean`.
@@ -3507,74 +1466,30 @@ pub struct ChatViewpoint {
     /// When the user last read the chat; `0001-01-01T00:00:00Z` means never.
     /// JSON `lastMessageReadDateTime` of `chatViewpoint`, `DateTimeOffset`.
     pub last_message_read_date_time: crate::Property<crate::DateTimeOffset>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ChatViewpoint {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("isHidden", &self.is_hidden)?;
-        writer.property("lastMessageReadDateTime", &self.last_message_read_date_time)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ChatViewpoint {
+    const EXPECTING: &'static str = "a `chatViewpoint` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("isHidden", &self.is_hidden)
+            .property("lastMessageReadDateTime", &self.last_message_read_date_time)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatViewpoint {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ChatViewpoint;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `chatViewpoint` object")
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "isHidden" => read.value(&mut self.is_hidden),
+            "lastMessageReadDateTime" => {
+                read.value(&mut self.last_message_read_date_time)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ChatViewpoint, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ChatViewpoint as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "isHidden" => value.is_hidden = map.next_value()?,
-                        "lastMessageReadDateTime" => {
-                            value.last_message_read_date_time = map.next_value()?;
-                        }
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A member of a chat. Each kind of account has its own concrete member type.
 ///
-/// Graph type `conversationMember`, polymorphic: the concrete type of each value is chosen by its `@odata.type`.
-/// An object without `@odata.type` or with one not listed here is kept whole in [`Self::Other`].
-#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+/// Graph type `conversationMember`, polymorphic: the concrete type of each value is chosen by its `@odata.type`, which is written back, and added for a value built in code.
+/// An object without `@odata.type` or with one not listed here is read into [`Self::Other`].
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ConversationMember {
     /// `#microsoft.graph.aadUserConversationMember`: A chat member with a Microsoft Entra ID (work or school) account.
@@ -3599,8 +1514,8 @@ pub enum ConversationMember {
     ),
     /// `#microsoft.graph.skypeUserConversationMember`: A chat member with a Skype (consumer) account.
     SkypeUserConversationMember(::std::boxed::Box<crate::SkypeUserConversationMember>),
-    /// An object of a type this schema does not know, kept whole and written back unchanged.
-    Other(crate::AdditionalProperties),
+    /// An object of a type this schema does not know: the properties every `conversationMember` has, typed, and the rest kept in [`ConversationMemberBase::additional_properties`], its `@odata.type` among them.
+    Other(crate::ConversationMemberBase),
 }
 impl ConversationMember {
     /// The `@odata.type` of every concrete type this enum knows, in variant order.
@@ -3613,276 +1528,203 @@ impl ConversationMember {
         "#microsoft.graph.skypeForBusinessUserConversationMember",
         "#microsoft.graph.skypeUserConversationMember",
     ];
-    /// The properties of the value that its type does not declare, `@odata.type` among them.
-    pub fn additional_properties(&self) -> &crate::AdditionalProperties {
+    /// `id`, which every type of the family has.
+    pub fn id(&self) -> &crate::Property<::std::string::String> {
         match self {
-            Self::AadUserConversationMember(value) => &value.additional_properties,
-            Self::AnonymousGuestConversationMember(value) => &value.additional_properties,
-            Self::AzureCommunicationServicesUserConversationMember(value) => {
-                &value.additional_properties
-            }
-            Self::MicrosoftAccountUserConversationMember(value) => {
-                &value.additional_properties
-            }
-            Self::PhoneUserConversationMember(value) => &value.additional_properties,
-            Self::SkypeForBusinessUserConversationMember(value) => {
-                &value.additional_properties
-            }
-            Self::SkypeUserConversationMember(value) => &value.additional_properties,
-            Self::Other(object) => object,
+            Self::AadUserConversationMember(value) => &value.id,
+            Self::AnonymousGuestConversationMember(value) => &value.id,
+            Self::AzureCommunicationServicesUserConversationMember(value) => &value.id,
+            Self::MicrosoftAccountUserConversationMember(value) => &value.id,
+            Self::PhoneUserConversationMember(value) => &value.id,
+            Self::SkypeForBusinessUserConversationMember(value) => &value.id,
+            Self::SkypeUserConversationMember(value) => &value.id,
+            Self::Other(value) => &value.id,
         }
     }
-    /// The undeclared properties, mutably.
-    pub fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
+    /// `displayName`, which every type of the family has.
+    pub fn display_name(&self) -> &crate::Property<::std::string::String> {
         match self {
-            Self::AadUserConversationMember(value) => &mut value.additional_properties,
-            Self::AnonymousGuestConversationMember(value) => {
-                &mut value.additional_properties
-            }
+            Self::AadUserConversationMember(value) => &value.display_name,
+            Self::AnonymousGuestConversationMember(value) => &value.display_name,
             Self::AzureCommunicationServicesUserConversationMember(value) => {
-                &mut value.additional_properties
+                &value.display_name
             }
-            Self::MicrosoftAccountUserConversationMember(value) => {
-                &mut value.additional_properties
-            }
-            Self::PhoneUserConversationMember(value) => &mut value.additional_properties,
-            Self::SkypeForBusinessUserConversationMember(value) => {
-                &mut value.additional_properties
-            }
-            Self::SkypeUserConversationMember(value) => &mut value.additional_properties,
-            Self::Other(object) => object,
+            Self::MicrosoftAccountUserConversationMember(value) => &value.display_name,
+            Self::PhoneUserConversationMember(value) => &value.display_name,
+            Self::SkypeForBusinessUserConversationMember(value) => &value.display_name,
+            Self::SkypeUserConversationMember(value) => &value.display_name,
+            Self::Other(value) => &value.display_name,
         }
     }
-    /// The `@odata.type` the payload carried, if any.
-    pub fn odata_type(&self) -> ::core::option::Option<&str> {
-        crate::poly::odata_type(self.additional_properties())
-    }
-    /// `id`, which every type listed here has; `None` for [`Self::Other`].
-    pub fn id(&self) -> ::core::option::Option<&crate::Property<::std::string::String>> {
+    /// `roles`, which every type of the family has.
+    pub fn roles(&self) -> &crate::Property<::std::vec::Vec<::std::string::String>> {
         match self {
-            Self::AadUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.id)
-            }
-            Self::AnonymousGuestConversationMember(value) => {
-                ::core::option::Option::Some(&value.id)
-            }
-            Self::AzureCommunicationServicesUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.id)
-            }
-            Self::MicrosoftAccountUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.id)
-            }
-            Self::PhoneUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.id)
-            }
-            Self::SkypeForBusinessUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.id)
-            }
-            Self::SkypeUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.id)
-            }
-            Self::Other(_) => ::core::option::Option::None,
+            Self::AadUserConversationMember(value) => &value.roles,
+            Self::AnonymousGuestConversationMember(value) => &value.roles,
+            Self::AzureCommunicationServicesUserConversationMember(value) => &value.roles,
+            Self::MicrosoftAccountUserConversationMember(value) => &value.roles,
+            Self::PhoneUserConversationMember(value) => &value.roles,
+            Self::SkypeForBusinessUserConversationMember(value) => &value.roles,
+            Self::SkypeUserConversationMember(value) => &value.roles,
+            Self::Other(value) => &value.roles,
         }
     }
-    /// `displayName`, which every type listed here has; `None` for [`Self::Other`].
-    pub fn display_name(
-        &self,
-    ) -> ::core::option::Option<&crate::Property<::std::string::String>> {
-        match self {
-            Self::AadUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.display_name)
-            }
-            Self::AnonymousGuestConversationMember(value) => {
-                ::core::option::Option::Some(&value.display_name)
-            }
-            Self::AzureCommunicationServicesUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.display_name)
-            }
-            Self::MicrosoftAccountUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.display_name)
-            }
-            Self::PhoneUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.display_name)
-            }
-            Self::SkypeForBusinessUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.display_name)
-            }
-            Self::SkypeUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.display_name)
-            }
-            Self::Other(_) => ::core::option::Option::None,
-        }
-    }
-    /// `roles`, which every type listed here has; `None` for [`Self::Other`].
-    pub fn roles(
-        &self,
-    ) -> ::core::option::Option<
-        &crate::Property<::std::vec::Vec<::std::string::String>>,
-    > {
-        match self {
-            Self::AadUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.roles)
-            }
-            Self::AnonymousGuestConversationMember(value) => {
-                ::core::option::Option::Some(&value.roles)
-            }
-            Self::AzureCommunicationServicesUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.roles)
-            }
-            Self::MicrosoftAccountUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.roles)
-            }
-            Self::PhoneUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.roles)
-            }
-            Self::SkypeForBusinessUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.roles)
-            }
-            Self::SkypeUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.roles)
-            }
-            Self::Other(_) => ::core::option::Option::None,
-        }
-    }
-    /// `visibleHistoryStartDateTime`, which every type listed here has; `None` for [`Self::Other`].
+    /// `visibleHistoryStartDateTime`, which every type of the family has.
     pub fn visible_history_start_date_time(
         &self,
-    ) -> ::core::option::Option<&crate::Property<crate::DateTimeOffset>> {
+    ) -> &crate::Property<crate::DateTimeOffset> {
         match self {
             Self::AadUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.visible_history_start_date_time)
+                &value.visible_history_start_date_time
             }
             Self::AnonymousGuestConversationMember(value) => {
-                ::core::option::Option::Some(&value.visible_history_start_date_time)
+                &value.visible_history_start_date_time
             }
             Self::AzureCommunicationServicesUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.visible_history_start_date_time)
+                &value.visible_history_start_date_time
             }
             Self::MicrosoftAccountUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.visible_history_start_date_time)
+                &value.visible_history_start_date_time
             }
             Self::PhoneUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.visible_history_start_date_time)
+                &value.visible_history_start_date_time
             }
             Self::SkypeForBusinessUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.visible_history_start_date_time)
+                &value.visible_history_start_date_time
             }
             Self::SkypeUserConversationMember(value) => {
-                ::core::option::Option::Some(&value.visible_history_start_date_time)
+                &value.visible_history_start_date_time
             }
-            Self::Other(_) => ::core::option::Option::None,
+            Self::Other(value) => &value.visible_history_start_date_time,
         }
     }
 }
-impl crate::poly::Dispatch for ConversationMember {
-    fn dispatch<'de, D>(
-        odata_type: ::core::option::Option<&str>,
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        match odata_type {
-            ::core::option::Option::Some(
-                "#microsoft.graph.aadUserConversationMember",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::AadUserConversationMember)
+impl crate::poly::Union for ConversationMember {
+    const DISCRIMINATORS: &'static [&'static str] = Self::ODATA_TYPES;
+    const UNTAGGED: ::core::option::Option<usize> = ::core::option::Option::None;
+    fn read<O: crate::poly::ReadVariant<Self>>(variant: usize, object: O) -> O::Done {
+        match variant {
+            0 => object.to::<crate::AadUserConversationMember>(),
+            1 => object.to::<crate::AnonymousGuestConversationMember>(),
+            2 => object.to::<crate::AzureCommunicationServicesUserConversationMember>(),
+            3 => object.to::<crate::MicrosoftAccountUserConversationMember>(),
+            4 => object.to::<crate::PhoneUserConversationMember>(),
+            5 => object.to::<crate::SkypeForBusinessUserConversationMember>(),
+            6 => object.to::<crate::SkypeUserConversationMember>(),
+            _ => object.map(Self::Other),
+        }
+    }
+    fn variant<'a, V: crate::poly::VisitVariant<'a>>(&'a self, visit: V) -> V::Output {
+        match self {
+            Self::AadUserConversationMember(value) => visit.visit(&**value, 0),
+            Self::AnonymousGuestConversationMember(value) => visit.visit(&**value, 1),
+            Self::AzureCommunicationServicesUserConversationMember(value) => {
+                visit.visit(&**value, 2)
             }
-            ::core::option::Option::Some(
-                "#microsoft.graph.anonymousGuestConversationMember",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::AnonymousGuestConversationMember)
+            Self::MicrosoftAccountUserConversationMember(value) => {
+                visit.visit(&**value, 3)
             }
-            ::core::option::Option::Some(
-                "#microsoft.graph.azureCommunicationServicesUserConversationMember",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::AzureCommunicationServicesUserConversationMember)
+            Self::PhoneUserConversationMember(value) => visit.visit(&**value, 4),
+            Self::SkypeForBusinessUserConversationMember(value) => {
+                visit.visit(&**value, 5)
             }
-            ::core::option::Option::Some(
-                "#microsoft.graph.microsoftAccountUserConversationMember",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::MicrosoftAccountUserConversationMember)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.phoneUserConversationMember",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::PhoneUserConversationMember)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.skypeForBusinessUserConversationMember",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::SkypeForBusinessUserConversationMember)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.skypeUserConversationMember",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::SkypeUserConversationMember)
-            }
-            ::core::option::Option::None => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::Other)
-            }
-            ::core::option::Option::Some(_) => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::Other)
-            }
+            Self::SkypeUserConversationMember(value) => visit.visit(&**value, 6),
+            Self::Other(value) => visit.visit(value, 7),
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ConversationMember {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::poly::deserialize(deserializer)
+impl ::core::convert::From<crate::AadUserConversationMember> for ConversationMember {
+    fn from(value: crate::AadUserConversationMember) -> Self {
+        Self::AadUserConversationMember(::std::boxed::Box::new(value))
     }
 }
-impl ::serde::Serialize for ConversationMember {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        match self {
-            Self::AadUserConversationMember(value) => {
-                ::serde::Serialize::serialize(value, serializer)
+impl ::core::convert::From<crate::AnonymousGuestConversationMember>
+for ConversationMember {
+    fn from(value: crate::AnonymousGuestConversationMember) -> Self {
+        Self::AnonymousGuestConversationMember(::std::boxed::Box::new(value))
+    }
+}
+impl ::core::convert::From<crate::AzureCommunicationServicesUserConversationMember>
+for ConversationMember {
+    fn from(value: crate::AzureCommunicationServicesUserConversationMember) -> Self {
+        Self::AzureCommunicationServicesUserConversationMember(
+            ::std::boxed::Box::new(value),
+        )
+    }
+}
+impl ::core::convert::From<crate::MicrosoftAccountUserConversationMember>
+for ConversationMember {
+    fn from(value: crate::MicrosoftAccountUserConversationMember) -> Self {
+        Self::MicrosoftAccountUserConversationMember(::std::boxed::Box::new(value))
+    }
+}
+impl ::core::convert::From<crate::PhoneUserConversationMember> for ConversationMember {
+    fn from(value: crate::PhoneUserConversationMember) -> Self {
+        Self::PhoneUserConversationMember(::std::boxed::Box::new(value))
+    }
+}
+impl ::core::convert::From<crate::SkypeForBusinessUserConversationMember>
+for ConversationMember {
+    fn from(value: crate::SkypeForBusinessUserConversationMember) -> Self {
+        Self::SkypeForBusinessUserConversationMember(::std::boxed::Box::new(value))
+    }
+}
+impl ::core::convert::From<crate::SkypeUserConversationMember> for ConversationMember {
+    fn from(value: crate::SkypeUserConversationMember) -> Self {
+        Self::SkypeUserConversationMember(::std::boxed::Box::new(value))
+    }
+}
+impl ::core::convert::From<crate::ConversationMemberBase> for ConversationMember {
+    fn from(value: crate::ConversationMemberBase) -> Self {
+        Self::Other(value)
+    }
+}
+/// A member of a chat. Each kind of account has its own concrete member type.
+///
+/// Graph entity type `conversationMember` (`#microsoft.graph.conversationMember`), derived from `entity`.
+/// The properties every `conversationMember` has: [`ConversationMember`] reads an object of a subtype the schema does not know into one.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ConversationMemberBase {
+    /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
+    pub id: crate::Property<::std::string::String>,
+    /// JSON `displayName` of `conversationMember`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
+    /// JSON `roles` of `conversationMember`, `String[]`.
+    pub roles: crate::Property<::std::vec::Vec<::std::string::String>>,
+    /// From when the member sees the chat history; `0001-01-01T00:00:00Z` means all of it.
+    /// JSON `visibleHistoryStartDateTime` of `conversationMember`, `DateTimeOffset`.
+    pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
+    /// Properties the schema does not declare, kept as their JSON text and written back.
+    pub additional_properties: crate::AdditionalProperties,
+}
+impl crate::model::Model for ConversationMemberBase {
+    const EXPECTING: &'static str = "a `conversationMember` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("displayName", &self.display_name)
+            .property("roles", &self.roles)
+            .property(
+                "visibleHistoryStartDateTime",
+                &self.visible_history_start_date_time,
+            )
+    }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
+            "roles" => read.value(&mut self.roles),
+            "visibleHistoryStartDateTime" => {
+                read.value(&mut self.visible_history_start_date_time)
             }
-            Self::AnonymousGuestConversationMember(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::AzureCommunicationServicesUserConversationMember(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::MicrosoftAccountUserConversationMember(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::PhoneUserConversationMember(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::SkypeForBusinessUserConversationMember(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::SkypeUserConversationMember(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Other(object) => ::serde::Serialize::serialize(object, serializer),
+            _ => read.other(&mut self.additional_properties),
         }
     }
 }
 /// System event: a member's role in the conversation changed.
 ///
 /// Graph complex type `conversationMemberRoleUpdatedEventMessageDetail` (`#microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConversationMemberRoleUpdatedEventMessageDetail {
     /// JSON `conversationMemberRoles` of `conversationMemberRoleUpdatedEventMessageDetail`, `String[]`.
@@ -3893,161 +1735,56 @@ pub struct ConversationMemberRoleUpdatedEventMessageDetail {
     pub conversation_member_user: crate::Property<crate::TeamworkUserIdentity>,
     /// JSON `initiator` of `conversationMemberRoleUpdatedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ConversationMemberRoleUpdatedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("conversationMemberRoles", &self.conversation_member_roles)?;
-        writer.property("conversationMemberUser", &self.conversation_member_user)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ConversationMemberRoleUpdatedEventMessageDetail {
+    const EXPECTING: &'static str = "a `conversationMemberRoleUpdatedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("conversationMemberRoles", &self.conversation_member_roles)
+            .property("conversationMemberUser", &self.conversation_member_user)
+            .property("initiator", &self.initiator)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ConversationMemberRoleUpdatedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ConversationMemberRoleUpdatedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter
-                    .write_str(
-                        "a `conversationMemberRoleUpdatedEventMessageDetail` object",
-                    )
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<
-                ConversationMemberRoleUpdatedEventMessageDetail,
-                A::Error,
-            >
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ConversationMemberRoleUpdatedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "conversationMemberRoles" => {
-                            value.conversation_member_roles = map.next_value()?;
-                        }
-                        "conversationMemberUser" => {
-                            value.conversation_member_user = map.next_value()?;
-                        }
-                        "initiator" => value.initiator = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "conversationMemberRoles" => read.value(&mut self.conversation_member_roles),
+            "conversationMemberUser" => read.value(&mut self.conversation_member_user),
+            "initiator" => read.value(&mut self.initiator),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// An object in the Microsoft Entra directory.
 ///
 /// Graph entity type `directoryObject` (`#microsoft.graph.directoryObject`), derived from `entity`. An open type: payloads may carry properties it does not declare.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectoryObject {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
     /// JSON `deletedDateTime` of `directoryObject`, `DateTimeOffset`.
     pub deleted_date_time: crate::Property<crate::DateTimeOffset>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for DirectoryObject {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("deletedDateTime", &self.deleted_date_time)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for DirectoryObject {
+    const EXPECTING: &'static str = "a `directoryObject` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id).property("deletedDateTime", &self.deleted_date_time)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for DirectoryObject {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = DirectoryObject;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `directoryObject` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<DirectoryObject, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <DirectoryObject as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "deletedDateTime" => value.deleted_date_time = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "deletedDateTime" => read.value(&mut self.deleted_date_time),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// What happened in a system event message. Each kind of event has its own concrete type.
 ///
-/// Graph type `eventMessageDetail`, polymorphic: the concrete type of each value is chosen by its `@odata.type`.
-/// An object without `@odata.type` or with one not listed here is kept whole in [`Self::Other`].
-#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+/// Graph type `eventMessageDetail`, polymorphic: the concrete type of each value is chosen by its `@odata.type`, which is written back, and added for a value built in code.
+/// An object without `@odata.type` or with one not listed here is read into [`Self::Other`].
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum EventMessageDetail {
     /// `#microsoft.graph.callEndedEventMessageDetail`: System event: a call or meeting ended.
@@ -4124,8 +1861,8 @@ pub enum EventMessageDetail {
     TeamsAppRemovedEventMessageDetail(crate::TeamsAppRemovedEventMessageDetail),
     /// `#microsoft.graph.teamsAppUpgradedEventMessageDetail`: System event: an app was upgraded.
     TeamsAppUpgradedEventMessageDetail(crate::TeamsAppUpgradedEventMessageDetail),
-    /// An object of a type this schema does not know, kept whole and written back unchanged.
-    Other(crate::AdditionalProperties),
+    /// An object of a type this schema does not know: the properties every `eventMessageDetail` has, typed, and the rest kept in [`EventMessageDetailBase::additional_properties`], its `@odata.type` among them.
+    Other(crate::EventMessageDetailBase),
 }
 impl EventMessageDetail {
     /// The `@odata.type` of every concrete type this enum knows, in variant order.
@@ -4161,474 +1898,297 @@ impl EventMessageDetail {
         "#microsoft.graph.teamsAppRemovedEventMessageDetail",
         "#microsoft.graph.teamsAppUpgradedEventMessageDetail",
     ];
-    /// The properties of the value that its type does not declare, `@odata.type` among them.
-    pub fn additional_properties(&self) -> &crate::AdditionalProperties {
-        match self {
-            Self::CallEndedEventMessageDetail(value) => &value.additional_properties,
-            Self::CallRecordingEventMessageDetail(value) => &value.additional_properties,
-            Self::CallStartedEventMessageDetail(value) => &value.additional_properties,
-            Self::CallTranscriptEventMessageDetail(value) => &value.additional_properties,
-            Self::ChannelAddedEventMessageDetail(value) => &value.additional_properties,
-            Self::ChannelDeletedEventMessageDetail(value) => &value.additional_properties,
-            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => {
-                &value.additional_properties
-            }
-            Self::ChannelRenamedEventMessageDetail(value) => &value.additional_properties,
-            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => {
-                &value.additional_properties
-            }
-            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => {
-                &value.additional_properties
-            }
-            Self::ChatRenamedEventMessageDetail(value) => &value.additional_properties,
-            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => {
-                &value.additional_properties
-            }
-            Self::MeetingPolicyUpdatedEventMessageDetail(value) => {
-                &value.additional_properties
-            }
-            Self::MembersAddedEventMessageDetail(value) => &value.additional_properties,
-            Self::MembersDeletedEventMessageDetail(value) => &value.additional_properties,
-            Self::MembersJoinedEventMessageDetail(value) => &value.additional_properties,
-            Self::MembersLeftEventMessageDetail(value) => &value.additional_properties,
-            Self::MessagePinnedEventMessageDetail(value) => &value.additional_properties,
-            Self::MessageUnpinnedEventMessageDetail(value) => {
-                &value.additional_properties
-            }
-            Self::TabUpdatedEventMessageDetail(value) => &value.additional_properties,
-            Self::TeamArchivedEventMessageDetail(value) => &value.additional_properties,
-            Self::TeamCreatedEventMessageDetail(value) => &value.additional_properties,
-            Self::TeamDescriptionUpdatedEventMessageDetail(value) => {
-                &value.additional_properties
-            }
-            Self::TeamJoiningDisabledEventMessageDetail(value) => {
-                &value.additional_properties
-            }
-            Self::TeamJoiningEnabledEventMessageDetail(value) => {
-                &value.additional_properties
-            }
-            Self::TeamRenamedEventMessageDetail(value) => &value.additional_properties,
-            Self::TeamUnarchivedEventMessageDetail(value) => &value.additional_properties,
-            Self::TeamsAppInstalledEventMessageDetail(value) => {
-                &value.additional_properties
-            }
-            Self::TeamsAppRemovedEventMessageDetail(value) => {
-                &value.additional_properties
-            }
-            Self::TeamsAppUpgradedEventMessageDetail(value) => {
-                &value.additional_properties
-            }
-            Self::Other(object) => object,
-        }
-    }
-    /// The undeclared properties, mutably.
-    pub fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
-        match self {
-            Self::CallEndedEventMessageDetail(value) => &mut value.additional_properties,
-            Self::CallRecordingEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::CallStartedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::CallTranscriptEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::ChannelAddedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::ChannelDeletedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::ChannelRenamedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::ChatRenamedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::MeetingPolicyUpdatedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::MembersAddedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::MembersDeletedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::MembersJoinedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::MembersLeftEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::MessagePinnedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::MessageUnpinnedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::TabUpdatedEventMessageDetail(value) => &mut value.additional_properties,
-            Self::TeamArchivedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::TeamCreatedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::TeamDescriptionUpdatedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::TeamJoiningDisabledEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::TeamJoiningEnabledEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::TeamRenamedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::TeamUnarchivedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::TeamsAppInstalledEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::TeamsAppRemovedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::TeamsAppUpgradedEventMessageDetail(value) => {
-                &mut value.additional_properties
-            }
-            Self::Other(object) => object,
-        }
-    }
-    /// The `@odata.type` the payload carried, if any.
-    pub fn odata_type(&self) -> ::core::option::Option<&str> {
-        crate::poly::odata_type(self.additional_properties())
-    }
 }
-impl crate::poly::Dispatch for EventMessageDetail {
-    fn dispatch<'de, D>(
-        odata_type: ::core::option::Option<&str>,
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        match odata_type {
-            ::core::option::Option::Some(
-                "#microsoft.graph.callEndedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::CallEndedEventMessageDetail)
+impl crate::poly::Union for EventMessageDetail {
+    const DISCRIMINATORS: &'static [&'static str] = Self::ODATA_TYPES;
+    const UNTAGGED: ::core::option::Option<usize> = ::core::option::Option::None;
+    fn read<O: crate::poly::ReadVariant<Self>>(variant: usize, object: O) -> O::Done {
+        match variant {
+            0 => object.to::<crate::CallEndedEventMessageDetail>(),
+            1 => object.to::<crate::CallRecordingEventMessageDetail>(),
+            2 => object.to::<crate::CallStartedEventMessageDetail>(),
+            3 => object.to::<crate::CallTranscriptEventMessageDetail>(),
+            4 => object.to::<crate::ChannelAddedEventMessageDetail>(),
+            5 => object.to::<crate::ChannelDeletedEventMessageDetail>(),
+            6 => object.to::<crate::ChannelDescriptionUpdatedEventMessageDetail>(),
+            7 => object.to::<crate::ChannelRenamedEventMessageDetail>(),
+            8 => object.to::<crate::ChannelSetAsFavoriteByDefaultEventMessageDetail>(),
+            9 => object.to::<crate::ChannelUnsetAsFavoriteByDefaultEventMessageDetail>(),
+            10 => object.to::<crate::ChatRenamedEventMessageDetail>(),
+            11 => object.to::<crate::ConversationMemberRoleUpdatedEventMessageDetail>(),
+            12 => object.to::<crate::MeetingPolicyUpdatedEventMessageDetail>(),
+            13 => object.to::<crate::MembersAddedEventMessageDetail>(),
+            14 => object.to::<crate::MembersDeletedEventMessageDetail>(),
+            15 => object.to::<crate::MembersJoinedEventMessageDetail>(),
+            16 => object.to::<crate::MembersLeftEventMessageDetail>(),
+            17 => object.to::<crate::MessagePinnedEventMessageDetail>(),
+            18 => object.to::<crate::MessageUnpinnedEventMessageDetail>(),
+            19 => object.to::<crate::TabUpdatedEventMessageDetail>(),
+            20 => object.to::<crate::TeamArchivedEventMessageDetail>(),
+            21 => object.to::<crate::TeamCreatedEventMessageDetail>(),
+            22 => object.to::<crate::TeamDescriptionUpdatedEventMessageDetail>(),
+            23 => object.to::<crate::TeamJoiningDisabledEventMessageDetail>(),
+            24 => object.to::<crate::TeamJoiningEnabledEventMessageDetail>(),
+            25 => object.to::<crate::TeamRenamedEventMessageDetail>(),
+            26 => object.to::<crate::TeamUnarchivedEventMessageDetail>(),
+            27 => object.to::<crate::TeamsAppInstalledEventMessageDetail>(),
+            28 => object.to::<crate::TeamsAppRemovedEventMessageDetail>(),
+            29 => object.to::<crate::TeamsAppUpgradedEventMessageDetail>(),
+            _ => object.map(Self::Other),
+        }
+    }
+    fn variant<'a, V: crate::poly::VisitVariant<'a>>(&'a self, visit: V) -> V::Output {
+        match self {
+            Self::CallEndedEventMessageDetail(value) => visit.visit(&**value, 0),
+            Self::CallRecordingEventMessageDetail(value) => visit.visit(&**value, 1),
+            Self::CallStartedEventMessageDetail(value) => visit.visit(value, 2),
+            Self::CallTranscriptEventMessageDetail(value) => visit.visit(value, 3),
+            Self::ChannelAddedEventMessageDetail(value) => visit.visit(value, 4),
+            Self::ChannelDeletedEventMessageDetail(value) => visit.visit(value, 5),
+            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => {
+                visit.visit(value, 6)
             }
-            ::core::option::Option::Some(
-                "#microsoft.graph.callRecordingEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::CallRecordingEventMessageDetail)
+            Self::ChannelRenamedEventMessageDetail(value) => visit.visit(value, 7),
+            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => {
+                visit.visit(value, 8)
             }
-            ::core::option::Option::Some(
-                "#microsoft.graph.callStartedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::CallStartedEventMessageDetail)
+            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => {
+                visit.visit(value, 9)
             }
-            ::core::option::Option::Some(
-                "#microsoft.graph.callTranscriptEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::CallTranscriptEventMessageDetail)
+            Self::ChatRenamedEventMessageDetail(value) => visit.visit(value, 10),
+            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => {
+                visit.visit(&**value, 11)
             }
-            ::core::option::Option::Some(
-                "#microsoft.graph.channelAddedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::ChannelAddedEventMessageDetail)
+            Self::MeetingPolicyUpdatedEventMessageDetail(value) => visit.visit(value, 12),
+            Self::MembersAddedEventMessageDetail(value) => visit.visit(value, 13),
+            Self::MembersDeletedEventMessageDetail(value) => visit.visit(value, 14),
+            Self::MembersJoinedEventMessageDetail(value) => visit.visit(value, 15),
+            Self::MembersLeftEventMessageDetail(value) => visit.visit(value, 16),
+            Self::MessagePinnedEventMessageDetail(value) => visit.visit(value, 17),
+            Self::MessageUnpinnedEventMessageDetail(value) => visit.visit(value, 18),
+            Self::TabUpdatedEventMessageDetail(value) => visit.visit(value, 19),
+            Self::TeamArchivedEventMessageDetail(value) => visit.visit(value, 20),
+            Self::TeamCreatedEventMessageDetail(value) => visit.visit(value, 21),
+            Self::TeamDescriptionUpdatedEventMessageDetail(value) => {
+                visit.visit(value, 22)
             }
-            ::core::option::Option::Some(
-                "#microsoft.graph.channelDeletedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::ChannelDeletedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.channelDescriptionUpdatedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::ChannelDescriptionUpdatedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.channelRenamedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::ChannelRenamedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.channelSetAsFavoriteByDefaultEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::ChannelSetAsFavoriteByDefaultEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.channelUnsetAsFavoriteByDefaultEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.chatRenamedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::ChatRenamedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.conversationMemberRoleUpdatedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::ConversationMemberRoleUpdatedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.meetingPolicyUpdatedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::MeetingPolicyUpdatedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.membersAddedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::MembersAddedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.membersDeletedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::MembersDeletedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.membersJoinedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::MembersJoinedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.membersLeftEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::MembersLeftEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.messagePinnedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::MessagePinnedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.messageUnpinnedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::MessageUnpinnedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.tabUpdatedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TabUpdatedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.teamArchivedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamArchivedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.teamCreatedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamCreatedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.teamDescriptionUpdatedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamDescriptionUpdatedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.teamJoiningDisabledEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamJoiningDisabledEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.teamJoiningEnabledEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamJoiningEnabledEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.teamRenamedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamRenamedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.teamUnarchivedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamUnarchivedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.teamsAppInstalledEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamsAppInstalledEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.teamsAppRemovedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamsAppRemovedEventMessageDetail)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.teamsAppUpgradedEventMessageDetail",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamsAppUpgradedEventMessageDetail)
-            }
-            ::core::option::Option::None => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::Other)
-            }
-            ::core::option::Option::Some(_) => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::Other)
-            }
+            Self::TeamJoiningDisabledEventMessageDetail(value) => visit.visit(value, 23),
+            Self::TeamJoiningEnabledEventMessageDetail(value) => visit.visit(value, 24),
+            Self::TeamRenamedEventMessageDetail(value) => visit.visit(value, 25),
+            Self::TeamUnarchivedEventMessageDetail(value) => visit.visit(value, 26),
+            Self::TeamsAppInstalledEventMessageDetail(value) => visit.visit(value, 27),
+            Self::TeamsAppRemovedEventMessageDetail(value) => visit.visit(value, 28),
+            Self::TeamsAppUpgradedEventMessageDetail(value) => visit.visit(value, 29),
+            Self::Other(value) => visit.visit(value, 30),
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for EventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::poly::deserialize(deserializer)
+impl ::core::convert::From<crate::CallEndedEventMessageDetail> for EventMessageDetail {
+    fn from(value: crate::CallEndedEventMessageDetail) -> Self {
+        Self::CallEndedEventMessageDetail(::std::boxed::Box::new(value))
     }
 }
-impl ::serde::Serialize for EventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        match self {
-            Self::CallEndedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::CallRecordingEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::CallStartedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::CallTranscriptEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ChannelAddedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ChannelDeletedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ChannelDescriptionUpdatedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ChannelRenamedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ChatRenamedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ConversationMemberRoleUpdatedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::MeetingPolicyUpdatedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::MembersAddedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::MembersDeletedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::MembersJoinedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::MembersLeftEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::MessagePinnedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::MessageUnpinnedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TabUpdatedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamArchivedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamCreatedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamDescriptionUpdatedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamJoiningDisabledEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamJoiningEnabledEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamRenamedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamUnarchivedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamsAppInstalledEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamsAppRemovedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamsAppUpgradedEventMessageDetail(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Other(object) => ::serde::Serialize::serialize(object, serializer),
+impl ::core::convert::From<crate::CallRecordingEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::CallRecordingEventMessageDetail) -> Self {
+        Self::CallRecordingEventMessageDetail(::std::boxed::Box::new(value))
+    }
+}
+impl ::core::convert::From<crate::CallStartedEventMessageDetail> for EventMessageDetail {
+    fn from(value: crate::CallStartedEventMessageDetail) -> Self {
+        Self::CallStartedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::CallTranscriptEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::CallTranscriptEventMessageDetail) -> Self {
+        Self::CallTranscriptEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::ChannelAddedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::ChannelAddedEventMessageDetail) -> Self {
+        Self::ChannelAddedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::ChannelDeletedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::ChannelDeletedEventMessageDetail) -> Self {
+        Self::ChannelDeletedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::ChannelDescriptionUpdatedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::ChannelDescriptionUpdatedEventMessageDetail) -> Self {
+        Self::ChannelDescriptionUpdatedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::ChannelRenamedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::ChannelRenamedEventMessageDetail) -> Self {
+        Self::ChannelRenamedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::ChannelSetAsFavoriteByDefaultEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::ChannelSetAsFavoriteByDefaultEventMessageDetail) -> Self {
+        Self::ChannelSetAsFavoriteByDefaultEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::ChannelUnsetAsFavoriteByDefaultEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::ChannelUnsetAsFavoriteByDefaultEventMessageDetail) -> Self {
+        Self::ChannelUnsetAsFavoriteByDefaultEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::ChatRenamedEventMessageDetail> for EventMessageDetail {
+    fn from(value: crate::ChatRenamedEventMessageDetail) -> Self {
+        Self::ChatRenamedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::ConversationMemberRoleUpdatedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::ConversationMemberRoleUpdatedEventMessageDetail) -> Self {
+        Self::ConversationMemberRoleUpdatedEventMessageDetail(
+            ::std::boxed::Box::new(value),
+        )
+    }
+}
+impl ::core::convert::From<crate::MeetingPolicyUpdatedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::MeetingPolicyUpdatedEventMessageDetail) -> Self {
+        Self::MeetingPolicyUpdatedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::MembersAddedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::MembersAddedEventMessageDetail) -> Self {
+        Self::MembersAddedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::MembersDeletedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::MembersDeletedEventMessageDetail) -> Self {
+        Self::MembersDeletedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::MembersJoinedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::MembersJoinedEventMessageDetail) -> Self {
+        Self::MembersJoinedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::MembersLeftEventMessageDetail> for EventMessageDetail {
+    fn from(value: crate::MembersLeftEventMessageDetail) -> Self {
+        Self::MembersLeftEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::MessagePinnedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::MessagePinnedEventMessageDetail) -> Self {
+        Self::MessagePinnedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::MessageUnpinnedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::MessageUnpinnedEventMessageDetail) -> Self {
+        Self::MessageUnpinnedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::TabUpdatedEventMessageDetail> for EventMessageDetail {
+    fn from(value: crate::TabUpdatedEventMessageDetail) -> Self {
+        Self::TabUpdatedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::TeamArchivedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::TeamArchivedEventMessageDetail) -> Self {
+        Self::TeamArchivedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::TeamCreatedEventMessageDetail> for EventMessageDetail {
+    fn from(value: crate::TeamCreatedEventMessageDetail) -> Self {
+        Self::TeamCreatedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::TeamDescriptionUpdatedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::TeamDescriptionUpdatedEventMessageDetail) -> Self {
+        Self::TeamDescriptionUpdatedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::TeamJoiningDisabledEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::TeamJoiningDisabledEventMessageDetail) -> Self {
+        Self::TeamJoiningDisabledEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::TeamJoiningEnabledEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::TeamJoiningEnabledEventMessageDetail) -> Self {
+        Self::TeamJoiningEnabledEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::TeamRenamedEventMessageDetail> for EventMessageDetail {
+    fn from(value: crate::TeamRenamedEventMessageDetail) -> Self {
+        Self::TeamRenamedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::TeamUnarchivedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::TeamUnarchivedEventMessageDetail) -> Self {
+        Self::TeamUnarchivedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::TeamsAppInstalledEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::TeamsAppInstalledEventMessageDetail) -> Self {
+        Self::TeamsAppInstalledEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::TeamsAppRemovedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::TeamsAppRemovedEventMessageDetail) -> Self {
+        Self::TeamsAppRemovedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::TeamsAppUpgradedEventMessageDetail>
+for EventMessageDetail {
+    fn from(value: crate::TeamsAppUpgradedEventMessageDetail) -> Self {
+        Self::TeamsAppUpgradedEventMessageDetail(value)
+    }
+}
+impl ::core::convert::From<crate::EventMessageDetailBase> for EventMessageDetail {
+    fn from(value: crate::EventMessageDetailBase) -> Self {
+        Self::Other(value)
+    }
+}
+/// What happened in a system event message. Each kind of event has its own concrete type.
+///
+/// Graph complex type `eventMessageDetail` (`#microsoft.graph.eventMessageDetail`).
+/// The properties every `eventMessageDetail` has: [`EventMessageDetail`] reads an object of a subtype the schema does not know into one.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct EventMessageDetailBase {
+    /// Properties the schema does not declare, kept as their JSON text and written back.
+    pub additional_properties: crate::AdditionalProperties,
+}
+impl crate::model::Model for EventMessageDetailBase {
+    const EXPECTING: &'static str = "a `eventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out
+    }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            _ => read.other(&mut self.additional_properties),
         }
     }
 }
 /// An identity of a user, application or device: an id and a display name.
 ///
-/// Graph type `identity`, polymorphic: the concrete type of each value is chosen by its `@odata.type`.
-/// An object without `@odata.type` is read as the declared type, `identity`; one with an `@odata.type` not listed here is kept whole in [`Self::Other`].
-#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+/// Graph type `identity`, polymorphic: the concrete type of each value is chosen by its `@odata.type`, which is written back, and added for a value built in code.
+/// An object without `@odata.type` is read as the declared type, `identity`; one with an `@odata.type` not listed here is read into [`Self::Other`].
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Identity {
     /// `#microsoft.graph.identity`: An identity of a user, application or device: an id and a display name.
@@ -4641,8 +2201,8 @@ pub enum Identity {
     TeamworkTagIdentity(crate::TeamworkTagIdentity),
     /// `#microsoft.graph.teamworkUserIdentity`: A user as seen by Teams, including which kind of account they have.
     TeamworkUserIdentity(crate::TeamworkUserIdentity),
-    /// An object of a type this schema does not know, kept whole and written back unchanged.
-    Other(crate::AdditionalProperties),
+    /// An object of a type this schema does not know: the properties every `identity` has, typed, and the rest kept in [`IdentityBase::additional_properties`], its `@odata.type` among them.
+    Other(crate::IdentityBase),
 }
 impl Identity {
     /// The `@odata.type` of every concrete type this enum knows, in variant order.
@@ -4653,224 +2213,110 @@ impl Identity {
         "#microsoft.graph.teamworkTagIdentity",
         "#microsoft.graph.teamworkUserIdentity",
     ];
-    /// The properties of the value that its type does not declare, `@odata.type` among them.
-    pub fn additional_properties(&self) -> &crate::AdditionalProperties {
+    /// `displayName`, which every type of the family has.
+    pub fn display_name(&self) -> &crate::Property<::std::string::String> {
         match self {
-            Self::Identity(value) => &value.additional_properties,
-            Self::TeamworkApplicationIdentity(value) => &value.additional_properties,
-            Self::TeamworkConversationIdentity(value) => &value.additional_properties,
-            Self::TeamworkTagIdentity(value) => &value.additional_properties,
-            Self::TeamworkUserIdentity(value) => &value.additional_properties,
-            Self::Other(object) => object,
+            Self::Identity(value) => &value.display_name,
+            Self::TeamworkApplicationIdentity(value) => &value.display_name,
+            Self::TeamworkConversationIdentity(value) => &value.display_name,
+            Self::TeamworkTagIdentity(value) => &value.display_name,
+            Self::TeamworkUserIdentity(value) => &value.display_name,
+            Self::Other(value) => &value.display_name,
         }
     }
-    /// The undeclared properties, mutably.
-    pub fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
+    /// `id`, which every type of the family has.
+    pub fn id(&self) -> &crate::Property<::std::string::String> {
         match self {
-            Self::Identity(value) => &mut value.additional_properties,
-            Self::TeamworkApplicationIdentity(value) => &mut value.additional_properties,
-            Self::TeamworkConversationIdentity(value) => &mut value.additional_properties,
-            Self::TeamworkTagIdentity(value) => &mut value.additional_properties,
-            Self::TeamworkUserIdentity(value) => &mut value.additional_properties,
-            Self::Other(object) => object,
-        }
-    }
-    /// The `@odata.type` the payload carried, if any.
-    pub fn odata_type(&self) -> ::core::option::Option<&str> {
-        crate::poly::odata_type(self.additional_properties())
-    }
-    /// `displayName`, which every type listed here has; `None` for [`Self::Other`].
-    pub fn display_name(
-        &self,
-    ) -> ::core::option::Option<&crate::Property<::std::string::String>> {
-        match self {
-            Self::Identity(value) => ::core::option::Option::Some(&value.display_name),
-            Self::TeamworkApplicationIdentity(value) => {
-                ::core::option::Option::Some(&value.display_name)
-            }
-            Self::TeamworkConversationIdentity(value) => {
-                ::core::option::Option::Some(&value.display_name)
-            }
-            Self::TeamworkTagIdentity(value) => {
-                ::core::option::Option::Some(&value.display_name)
-            }
-            Self::TeamworkUserIdentity(value) => {
-                ::core::option::Option::Some(&value.display_name)
-            }
-            Self::Other(_) => ::core::option::Option::None,
-        }
-    }
-    /// `id`, which every type listed here has; `None` for [`Self::Other`].
-    pub fn id(&self) -> ::core::option::Option<&crate::Property<::std::string::String>> {
-        match self {
-            Self::Identity(value) => ::core::option::Option::Some(&value.id),
-            Self::TeamworkApplicationIdentity(value) => {
-                ::core::option::Option::Some(&value.id)
-            }
-            Self::TeamworkConversationIdentity(value) => {
-                ::core::option::Option::Some(&value.id)
-            }
-            Self::TeamworkTagIdentity(value) => ::core::option::Option::Some(&value.id),
-            Self::TeamworkUserIdentity(value) => ::core::option::Option::Some(&value.id),
-            Self::Other(_) => ::core::option::Option::None,
+            Self::Identity(value) => &value.id,
+            Self::TeamworkApplicationIdentity(value) => &value.id,
+            Self::TeamworkConversationIdentity(value) => &value.id,
+            Self::TeamworkTagIdentity(value) => &value.id,
+            Self::TeamworkUserIdentity(value) => &value.id,
+            Self::Other(value) => &value.id,
         }
     }
 }
-impl crate::poly::Dispatch for Identity {
-    fn dispatch<'de, D>(
-        odata_type: ::core::option::Option<&str>,
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        match odata_type {
-            ::core::option::Option::Some("#microsoft.graph.identity") => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::Identity)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.teamworkApplicationIdentity",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamworkApplicationIdentity)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.teamworkConversationIdentity",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamworkConversationIdentity)
-            }
-            ::core::option::Option::Some("#microsoft.graph.teamworkTagIdentity") => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamworkTagIdentity)
-            }
-            ::core::option::Option::Some("#microsoft.graph.teamworkUserIdentity") => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::TeamworkUserIdentity)
-            }
-            ::core::option::Option::None => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::Identity)
-            }
-            ::core::option::Option::Some(_) => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::Other)
-            }
+impl crate::poly::Union for Identity {
+    const DISCRIMINATORS: &'static [&'static str] = Self::ODATA_TYPES;
+    const UNTAGGED: ::core::option::Option<usize> = ::core::option::Option::Some(0usize);
+    fn read<O: crate::poly::ReadVariant<Self>>(variant: usize, object: O) -> O::Done {
+        match variant {
+            0 => object.to::<crate::IdentityBase>(),
+            1 => object.to::<crate::TeamworkApplicationIdentity>(),
+            2 => object.to::<crate::TeamworkConversationIdentity>(),
+            3 => object.to::<crate::TeamworkTagIdentity>(),
+            4 => object.to::<crate::TeamworkUserIdentity>(),
+            _ => object.map(Self::Other),
         }
     }
-}
-impl<'de> ::serde::Deserialize<'de> for Identity {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::poly::deserialize(deserializer)
-    }
-}
-impl ::serde::Serialize for Identity {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
+    fn variant<'a, V: crate::poly::VisitVariant<'a>>(&'a self, visit: V) -> V::Output {
         match self {
-            Self::Identity(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::TeamworkApplicationIdentity(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamworkConversationIdentity(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamworkTagIdentity(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::TeamworkUserIdentity(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Other(object) => ::serde::Serialize::serialize(object, serializer),
+            Self::Identity(value) => visit.visit(value, 0),
+            Self::TeamworkApplicationIdentity(value) => visit.visit(value, 1),
+            Self::TeamworkConversationIdentity(value) => visit.visit(value, 2),
+            Self::TeamworkTagIdentity(value) => visit.visit(value, 3),
+            Self::TeamworkUserIdentity(value) => visit.visit(value, 4),
+            Self::Other(value) => visit.visit(value, 5),
         }
+    }
+}
+impl ::core::convert::From<crate::IdentityBase> for Identity {
+    fn from(value: crate::IdentityBase) -> Self {
+        Self::Identity(value)
+    }
+}
+impl ::core::convert::From<crate::TeamworkApplicationIdentity> for Identity {
+    fn from(value: crate::TeamworkApplicationIdentity) -> Self {
+        Self::TeamworkApplicationIdentity(value)
+    }
+}
+impl ::core::convert::From<crate::TeamworkConversationIdentity> for Identity {
+    fn from(value: crate::TeamworkConversationIdentity) -> Self {
+        Self::TeamworkConversationIdentity(value)
+    }
+}
+impl ::core::convert::From<crate::TeamworkTagIdentity> for Identity {
+    fn from(value: crate::TeamworkTagIdentity) -> Self {
+        Self::TeamworkTagIdentity(value)
+    }
+}
+impl ::core::convert::From<crate::TeamworkUserIdentity> for Identity {
+    fn from(value: crate::TeamworkUserIdentity) -> Self {
+        Self::TeamworkUserIdentity(value)
     }
 }
 /// An identity of a user, application or device: an id and a display name.
 ///
 /// Graph complex type `identity` (`#microsoft.graph.identity`). An open type: payloads may carry properties it does not declare.
-/// The type itself, as opposed to [`Identity`], which also covers its subtypes.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+/// The type itself, as opposed to [`Identity`], which also covers its subtypes (and reads an unknown one into this).
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IdentityBase {
     /// JSON `displayName` of `identity`, `String`.
     pub display_name: crate::Property<::std::string::String>,
     /// JSON `id` of `identity`, `String`.
     pub id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for IdentityBase {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("id", &self.id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for IdentityBase {
+    const EXPECTING: &'static str = "a `identity` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("displayName", &self.display_name).property("id", &self.id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for IdentityBase {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IdentityBase;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `identity` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<IdentityBase, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <IdentityBase as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "displayName" => value.display_name = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "displayName" => read.value(&mut self.display_name),
+            "id" => read.value(&mut self.id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A set of identities (user, application, device) that together describe an actor.
 ///
-/// Graph type `identitySet`, polymorphic: the concrete type of each value is chosen by its `@odata.type`.
-/// An object without `@odata.type` is read as the declared type, `identitySet`; one with an `@odata.type` not listed here is kept whole in [`Self::Other`].
-#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+/// Graph type `identitySet`, polymorphic: the concrete type of each value is chosen by its `@odata.type`, which is written back, and added for a value built in code.
+/// An object without `@odata.type` is read as the declared type, `identitySet`; one with an `@odata.type` not listed here is read into [`Self::Other`].
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum IdentitySet {
     /// `#microsoft.graph.identitySet`: A set of identities (user, application, device) that together describe an actor.
@@ -4885,8 +2331,8 @@ pub enum IdentitySet {
     ChatMessageReactionIdentitySet(
         ::std::boxed::Box<crate::ChatMessageReactionIdentitySet>,
     ),
-    /// An object of a type this schema does not know, kept whole and written back unchanged.
-    Other(crate::AdditionalProperties),
+    /// An object of a type this schema does not know: the properties every `identitySet` has, typed, and the rest kept in [`IdentitySetBase::additional_properties`], its `@odata.type` among them.
+    Other(::std::boxed::Box<crate::IdentitySetBase>),
 }
 impl IdentitySet {
     /// The `@odata.type` of every concrete type this enum knows, in variant order.
@@ -4896,163 +2342,89 @@ impl IdentitySet {
         "#microsoft.graph.chatMessageMentionedIdentitySet",
         "#microsoft.graph.chatMessageReactionIdentitySet",
     ];
-    /// The properties of the value that its type does not declare, `@odata.type` among them.
-    pub fn additional_properties(&self) -> &crate::AdditionalProperties {
+    /// `application`, which every type of the family has.
+    pub fn application(&self) -> &crate::Property<crate::Identity> {
         match self {
-            Self::IdentitySet(value) => &value.additional_properties,
-            Self::ChatMessageFromIdentitySet(value) => &value.additional_properties,
-            Self::ChatMessageMentionedIdentitySet(value) => &value.additional_properties,
-            Self::ChatMessageReactionIdentitySet(value) => &value.additional_properties,
-            Self::Other(object) => object,
+            Self::IdentitySet(value) => &value.application,
+            Self::ChatMessageFromIdentitySet(value) => &value.application,
+            Self::ChatMessageMentionedIdentitySet(value) => &value.application,
+            Self::ChatMessageReactionIdentitySet(value) => &value.application,
+            Self::Other(value) => &value.application,
         }
     }
-    /// The undeclared properties, mutably.
-    pub fn additional_properties_mut(&mut self) -> &mut crate::AdditionalProperties {
+    /// `device`, which every type of the family has.
+    pub fn device(&self) -> &crate::Property<crate::Identity> {
         match self {
-            Self::IdentitySet(value) => &mut value.additional_properties,
-            Self::ChatMessageFromIdentitySet(value) => &mut value.additional_properties,
-            Self::ChatMessageMentionedIdentitySet(value) => {
-                &mut value.additional_properties
-            }
-            Self::ChatMessageReactionIdentitySet(value) => {
-                &mut value.additional_properties
-            }
-            Self::Other(object) => object,
+            Self::IdentitySet(value) => &value.device,
+            Self::ChatMessageFromIdentitySet(value) => &value.device,
+            Self::ChatMessageMentionedIdentitySet(value) => &value.device,
+            Self::ChatMessageReactionIdentitySet(value) => &value.device,
+            Self::Other(value) => &value.device,
         }
     }
-    /// The `@odata.type` the payload carried, if any.
-    pub fn odata_type(&self) -> ::core::option::Option<&str> {
-        crate::poly::odata_type(self.additional_properties())
-    }
-    /// `application`, which every type listed here has; `None` for [`Self::Other`].
-    pub fn application(
-        &self,
-    ) -> ::core::option::Option<&crate::Property<crate::Identity>> {
+    /// `user`, which every type of the family has.
+    pub fn user(&self) -> &crate::Property<crate::Identity> {
         match self {
-            Self::IdentitySet(value) => ::core::option::Option::Some(&value.application),
-            Self::ChatMessageFromIdentitySet(value) => {
-                ::core::option::Option::Some(&value.application)
-            }
-            Self::ChatMessageMentionedIdentitySet(value) => {
-                ::core::option::Option::Some(&value.application)
-            }
-            Self::ChatMessageReactionIdentitySet(value) => {
-                ::core::option::Option::Some(&value.application)
-            }
-            Self::Other(_) => ::core::option::Option::None,
-        }
-    }
-    /// `device`, which every type listed here has; `None` for [`Self::Other`].
-    pub fn device(&self) -> ::core::option::Option<&crate::Property<crate::Identity>> {
-        match self {
-            Self::IdentitySet(value) => ::core::option::Option::Some(&value.device),
-            Self::ChatMessageFromIdentitySet(value) => {
-                ::core::option::Option::Some(&value.device)
-            }
-            Self::ChatMessageMentionedIdentitySet(value) => {
-                ::core::option::Option::Some(&value.device)
-            }
-            Self::ChatMessageReactionIdentitySet(value) => {
-                ::core::option::Option::Some(&value.device)
-            }
-            Self::Other(_) => ::core::option::Option::None,
-        }
-    }
-    /// `user`, which every type listed here has; `None` for [`Self::Other`].
-    pub fn user(&self) -> ::core::option::Option<&crate::Property<crate::Identity>> {
-        match self {
-            Self::IdentitySet(value) => ::core::option::Option::Some(&value.user),
-            Self::ChatMessageFromIdentitySet(value) => {
-                ::core::option::Option::Some(&value.user)
-            }
-            Self::ChatMessageMentionedIdentitySet(value) => {
-                ::core::option::Option::Some(&value.user)
-            }
-            Self::ChatMessageReactionIdentitySet(value) => {
-                ::core::option::Option::Some(&value.user)
-            }
-            Self::Other(_) => ::core::option::Option::None,
+            Self::IdentitySet(value) => &value.user,
+            Self::ChatMessageFromIdentitySet(value) => &value.user,
+            Self::ChatMessageMentionedIdentitySet(value) => &value.user,
+            Self::ChatMessageReactionIdentitySet(value) => &value.user,
+            Self::Other(value) => &value.user,
         }
     }
 }
-impl crate::poly::Dispatch for IdentitySet {
-    fn dispatch<'de, D>(
-        odata_type: ::core::option::Option<&str>,
-        deserializer: D,
-    ) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        match odata_type {
-            ::core::option::Option::Some("#microsoft.graph.identitySet") => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::IdentitySet)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.chatMessageFromIdentitySet",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::ChatMessageFromIdentitySet)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.chatMessageMentionedIdentitySet",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::ChatMessageMentionedIdentitySet)
-            }
-            ::core::option::Option::Some(
-                "#microsoft.graph.chatMessageReactionIdentitySet",
-            ) => {
-                ::serde::Deserialize::deserialize(deserializer)
-                    .map(Self::ChatMessageReactionIdentitySet)
-            }
-            ::core::option::Option::None => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::IdentitySet)
-            }
-            ::core::option::Option::Some(_) => {
-                ::serde::Deserialize::deserialize(deserializer).map(Self::Other)
+impl crate::poly::Union for IdentitySet {
+    const DISCRIMINATORS: &'static [&'static str] = Self::ODATA_TYPES;
+    const UNTAGGED: ::core::option::Option<usize> = ::core::option::Option::Some(0usize);
+    fn read<O: crate::poly::ReadVariant<Self>>(variant: usize, object: O) -> O::Done {
+        match variant {
+            0 => object.to::<crate::IdentitySetBase>(),
+            1 => object.to::<crate::ChatMessageFromIdentitySet>(),
+            2 => object.to::<crate::ChatMessageMentionedIdentitySet>(),
+            3 => object.to::<crate::ChatMessageReactionIdentitySet>(),
+            _ => {
+                object
+                    .map(|value: crate::IdentitySetBase| Self::Other(
+                        ::std::boxed::Box::new(value),
+                    ))
             }
         }
     }
-}
-impl<'de> ::serde::Deserialize<'de> for IdentitySet {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::poly::deserialize(deserializer)
-    }
-}
-impl ::serde::Serialize for IdentitySet {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
+    fn variant<'a, V: crate::poly::VisitVariant<'a>>(&'a self, visit: V) -> V::Output {
         match self {
-            Self::IdentitySet(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ChatMessageFromIdentitySet(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ChatMessageMentionedIdentitySet(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ChatMessageReactionIdentitySet(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Other(object) => ::serde::Serialize::serialize(object, serializer),
+            Self::IdentitySet(value) => visit.visit(&**value, 0),
+            Self::ChatMessageFromIdentitySet(value) => visit.visit(&**value, 1),
+            Self::ChatMessageMentionedIdentitySet(value) => visit.visit(&**value, 2),
+            Self::ChatMessageReactionIdentitySet(value) => visit.visit(&**value, 3),
+            Self::Other(value) => visit.visit(&**value, 4),
         }
+    }
+}
+impl ::core::convert::From<crate::IdentitySetBase> for IdentitySet {
+    fn from(value: crate::IdentitySetBase) -> Self {
+        Self::IdentitySet(::std::boxed::Box::new(value))
+    }
+}
+impl ::core::convert::From<crate::ChatMessageFromIdentitySet> for IdentitySet {
+    fn from(value: crate::ChatMessageFromIdentitySet) -> Self {
+        Self::ChatMessageFromIdentitySet(::std::boxed::Box::new(value))
+    }
+}
+impl ::core::convert::From<crate::ChatMessageMentionedIdentitySet> for IdentitySet {
+    fn from(value: crate::ChatMessageMentionedIdentitySet) -> Self {
+        Self::ChatMessageMentionedIdentitySet(::std::boxed::Box::new(value))
+    }
+}
+impl ::core::convert::From<crate::ChatMessageReactionIdentitySet> for IdentitySet {
+    fn from(value: crate::ChatMessageReactionIdentitySet) -> Self {
+        Self::ChatMessageReactionIdentitySet(::std::boxed::Box::new(value))
     }
 }
 /// A set of identities (user, application, device) that together describe an actor.
 ///
 /// Graph complex type `identitySet` (`#microsoft.graph.identitySet`). An open type: payloads may carry properties it does not declare.
-/// The type itself, as opposed to [`IdentitySet`], which also covers its subtypes.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+/// The type itself, as opposed to [`IdentitySet`], which also covers its subtypes (and reads an unknown one into this).
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IdentitySetBase {
     /// JSON `application` of `identitySet`, `identity`.
@@ -5061,156 +2433,56 @@ pub struct IdentitySetBase {
     pub device: crate::Property<crate::Identity>,
     /// JSON `user` of `identitySet`, `identity`.
     pub user: crate::Property<crate::Identity>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for IdentitySetBase {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("application", &self.application)?;
-        writer.property("device", &self.device)?;
-        writer.property("user", &self.user)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for IdentitySetBase {
+    const EXPECTING: &'static str = "a `identitySet` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("application", &self.application)
+            .property("device", &self.device)
+            .property("user", &self.user)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for IdentitySetBase {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = IdentitySetBase;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `identitySet` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<IdentitySetBase, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <IdentitySetBase as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "application" => value.application = map.next_value()?,
-                        "device" => value.device = map.next_value()?,
-                        "user" => value.user = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "application" => read.value(&mut self.application),
+            "device" => read.value(&mut self.device),
+            "user" => read.value(&mut self.user),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// The content of a message body and whether it is text or HTML.
 ///
 /// Graph complex type `itemBody` (`#microsoft.graph.itemBody`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemBody {
     /// JSON `content` of `itemBody`, `String`.
     pub content: crate::Property<::std::string::String>,
     /// JSON `contentType` of `itemBody`, `bodyType`.
     pub content_type: crate::Property<crate::BodyType>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ItemBody {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("content", &self.content)?;
-        writer.property("contentType", &self.content_type)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ItemBody {
+    const EXPECTING: &'static str = "a `itemBody` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("content", &self.content)
+            .property("contentType", &self.content_type)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ItemBody {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ItemBody;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `itemBody` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ItemBody, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ItemBody as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "content" => value.content = map.next_value()?,
-                        "contentType" => value.content_type = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "content" => read.value(&mut self.content),
+            "contentType" => read.value(&mut self.content_type),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: the meeting chat policy changed.
 ///
 /// Graph complex type `meetingPolicyUpdatedEventMessageDetail` (`#microsoft.graph.meetingPolicyUpdatedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MeetingPolicyUpdatedEventMessageDetail {
     /// JSON `initiator` of `meetingPolicyUpdatedEventMessageDetail`, `identitySet`.
@@ -5219,81 +2491,29 @@ pub struct MeetingPolicyUpdatedEventMessageDetail {
     pub meeting_chat_enabled: crate::Property<bool>,
     /// JSON `meetingChatId` of `meetingPolicyUpdatedEventMessageDetail`, `String`.
     pub meeting_chat_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for MeetingPolicyUpdatedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("meetingChatEnabled", &self.meeting_chat_enabled)?;
-        writer.property("meetingChatId", &self.meeting_chat_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for MeetingPolicyUpdatedEventMessageDetail {
+    const EXPECTING: &'static str = "a `meetingPolicyUpdatedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator)
+            .property("meetingChatEnabled", &self.meeting_chat_enabled)
+            .property("meetingChatId", &self.meeting_chat_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for MeetingPolicyUpdatedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MeetingPolicyUpdatedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `meetingPolicyUpdatedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<MeetingPolicyUpdatedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <MeetingPolicyUpdatedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "meetingChatEnabled" => {
-                            value.meeting_chat_enabled = map.next_value()?;
-                        }
-                        "meetingChatId" => value.meeting_chat_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "meetingChatEnabled" => read.value(&mut self.meeting_chat_enabled),
+            "meetingChatId" => read.value(&mut self.meeting_chat_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: members were added.
 ///
 /// Graph complex type `membersAddedEventMessageDetail` (`#microsoft.graph.membersAddedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MembersAddedEventMessageDetail {
     /// JSON `initiator` of `membersAddedEventMessageDetail`, `identitySet`.
@@ -5302,470 +2522,166 @@ pub struct MembersAddedEventMessageDetail {
     pub members: crate::Property<::std::vec::Vec<crate::TeamworkUserIdentity>>,
     /// JSON `visibleHistoryStartDateTime` of `membersAddedEventMessageDetail`, `DateTimeOffset`.
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for MembersAddedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("members", &self.members)?;
-        writer
+impl crate::model::Model for MembersAddedEventMessageDetail {
+    const EXPECTING: &'static str = "a `membersAddedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator)
+            .property("members", &self.members)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
-            )?;
-        writer.end(&self.additional_properties)
+            )
     }
-}
-impl<'de> ::serde::Deserialize<'de> for MembersAddedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MembersAddedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `membersAddedEventMessageDetail` object")
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "members" => read.value(&mut self.members),
+            "visibleHistoryStartDateTime" => {
+                read.value(&mut self.visible_history_start_date_time)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<MembersAddedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <MembersAddedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "members" => value.members = map.next_value()?,
-                        "visibleHistoryStartDateTime" => {
-                            value.visible_history_start_date_time = map.next_value()?;
-                        }
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: members were removed.
 ///
 /// Graph complex type `membersDeletedEventMessageDetail` (`#microsoft.graph.membersDeletedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MembersDeletedEventMessageDetail {
     /// JSON `initiator` of `membersDeletedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
     /// JSON `members` of `membersDeletedEventMessageDetail`, `teamworkUserIdentity[]`.
     pub members: crate::Property<::std::vec::Vec<crate::TeamworkUserIdentity>>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for MembersDeletedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("members", &self.members)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for MembersDeletedEventMessageDetail {
+    const EXPECTING: &'static str = "a `membersDeletedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator).property("members", &self.members)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for MembersDeletedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MembersDeletedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `membersDeletedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<MembersDeletedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <MembersDeletedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "members" => value.members = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "members" => read.value(&mut self.members),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: members joined.
 ///
 /// Graph complex type `membersJoinedEventMessageDetail` (`#microsoft.graph.membersJoinedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MembersJoinedEventMessageDetail {
     /// JSON `initiator` of `membersJoinedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
     /// JSON `members` of `membersJoinedEventMessageDetail`, `teamworkUserIdentity[]`.
     pub members: crate::Property<::std::vec::Vec<crate::TeamworkUserIdentity>>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for MembersJoinedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("members", &self.members)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for MembersJoinedEventMessageDetail {
+    const EXPECTING: &'static str = "a `membersJoinedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator).property("members", &self.members)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for MembersJoinedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MembersJoinedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `membersJoinedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<MembersJoinedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <MembersJoinedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "members" => value.members = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "members" => read.value(&mut self.members),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: members left.
 ///
 /// Graph complex type `membersLeftEventMessageDetail` (`#microsoft.graph.membersLeftEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MembersLeftEventMessageDetail {
     /// JSON `initiator` of `membersLeftEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
     /// JSON `members` of `membersLeftEventMessageDetail`, `teamworkUserIdentity[]`.
     pub members: crate::Property<::std::vec::Vec<crate::TeamworkUserIdentity>>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for MembersLeftEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("members", &self.members)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for MembersLeftEventMessageDetail {
+    const EXPECTING: &'static str = "a `membersLeftEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator).property("members", &self.members)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for MembersLeftEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MembersLeftEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `membersLeftEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<MembersLeftEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <MembersLeftEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "members" => value.members = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "members" => read.value(&mut self.members),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a message was pinned.
 ///
 /// Graph complex type `messagePinnedEventMessageDetail` (`#microsoft.graph.messagePinnedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MessagePinnedEventMessageDetail {
     /// JSON `eventDateTime` of `messagePinnedEventMessageDetail`, `DateTimeOffset`.
     pub event_date_time: crate::Property<crate::DateTimeOffset>,
     /// JSON `initiator` of `messagePinnedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for MessagePinnedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("eventDateTime", &self.event_date_time)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for MessagePinnedEventMessageDetail {
+    const EXPECTING: &'static str = "a `messagePinnedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("eventDateTime", &self.event_date_time)
+            .property("initiator", &self.initiator)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for MessagePinnedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MessagePinnedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `messagePinnedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<MessagePinnedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <MessagePinnedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "eventDateTime" => value.event_date_time = map.next_value()?,
-                        "initiator" => value.initiator = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "eventDateTime" => read.value(&mut self.event_date_time),
+            "initiator" => read.value(&mut self.initiator),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a message was unpinned.
 ///
 /// Graph complex type `messageUnpinnedEventMessageDetail` (`#microsoft.graph.messageUnpinnedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MessageUnpinnedEventMessageDetail {
     /// JSON `eventDateTime` of `messageUnpinnedEventMessageDetail`, `DateTimeOffset`.
     pub event_date_time: crate::Property<crate::DateTimeOffset>,
     /// JSON `initiator` of `messageUnpinnedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for MessageUnpinnedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("eventDateTime", &self.event_date_time)?;
-        writer.property("initiator", &self.initiator)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for MessageUnpinnedEventMessageDetail {
+    const EXPECTING: &'static str = "a `messageUnpinnedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("eventDateTime", &self.event_date_time)
+            .property("initiator", &self.initiator)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageUnpinnedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MessageUnpinnedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `messageUnpinnedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<MessageUnpinnedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <MessageUnpinnedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "eventDateTime" => value.event_date_time = map.next_value()?,
-                        "initiator" => value.initiator = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "eventDateTime" => read.value(&mut self.event_date_time),
+            "initiator" => read.value(&mut self.initiator),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A chat member with a personal Microsoft account.
 ///
 /// Graph entity type `microsoftAccountUserConversationMember` (`#microsoft.graph.microsoftAccountUserConversationMember`), derived from `conversationMember`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MicrosoftAccountUserConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -5779,167 +2695,62 @@ pub struct MicrosoftAccountUserConversationMember {
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
     /// JSON `userId` of `microsoftAccountUserConversationMember`, `String`.
     pub user_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for MicrosoftAccountUserConversationMember {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("roles", &self.roles)?;
-        writer
+impl crate::model::Model for MicrosoftAccountUserConversationMember {
+    const EXPECTING: &'static str = "a `microsoftAccountUserConversationMember` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("displayName", &self.display_name)
+            .property("roles", &self.roles)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
-            )?;
-        writer.property("userId", &self.user_id)?;
-        writer.end(&self.additional_properties)
+            )
+            .property("userId", &self.user_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for MicrosoftAccountUserConversationMember {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = MicrosoftAccountUserConversationMember;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `microsoftAccountUserConversationMember` object")
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
+            "roles" => read.value(&mut self.roles),
+            "visibleHistoryStartDateTime" => {
+                read.value(&mut self.visible_history_start_date_time)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<MicrosoftAccountUserConversationMember, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <MicrosoftAccountUserConversationMember as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "displayName" => value.display_name = map.next_value()?,
-                        "roles" => value.roles = map.next_value()?,
-                        "visibleHistoryStartDateTime" => {
-                            value.visible_history_start_date_time = map.next_value()?;
-                        }
-                        "userId" => value.user_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+            "userId" => read.value(&mut self.user_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// Whether a chat is being migrated from another system.
 ///
 /// Graph enum `migrationMode`. Any other string is kept in [`Self::Other`] and written back unchanged.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MigrationMode {
     /// `inProgress`.
-    #[serde(rename = "inProgress")]
     InProgress,
     /// `completed`.
-    #[serde(rename = "completed")]
     Completed,
     /// `unknownFutureValue`.
     /// Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.
-    #[serde(rename = "unknownFutureValue")]
     UnknownFutureValue,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl MigrationMode {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::InProgress,
-        Self::Completed,
-        Self::UnknownFutureValue,
+impl crate::OpenEnum for MigrationMode {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::InProgress, "inProgress"),
+        (Self::Completed, "completed"),
+        (Self::UnknownFutureValue, "unknownFutureValue"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "inProgress",
-            Self::Completed => "completed",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for MigrationMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "inProgress" => Self::InProgress,
-            "completed" => Self::Completed,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MigrationMode {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(deserializer, "a `migrationMode` string")
-    }
-}
-impl ::core::str::FromStr for MigrationMode {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for MigrationMode {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for MigrationMode {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `migrationMode` string";
 }
 /// A chat member who joined by phone.
 ///
 /// Graph entity type `phoneUserConversationMember` (`#microsoft.graph.phoneUserConversationMember`), derived from `conversationMember`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PhoneUserConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -5953,166 +2764,64 @@ pub struct PhoneUserConversationMember {
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
     /// JSON `phoneNumber` of `phoneUserConversationMember`, `String`.
     pub phone_number: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for PhoneUserConversationMember {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("roles", &self.roles)?;
-        writer
+impl crate::model::Model for PhoneUserConversationMember {
+    const EXPECTING: &'static str = "a `phoneUserConversationMember` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("displayName", &self.display_name)
+            .property("roles", &self.roles)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
-            )?;
-        writer.property("phoneNumber", &self.phone_number)?;
-        writer.end(&self.additional_properties)
+            )
+            .property("phoneNumber", &self.phone_number)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for PhoneUserConversationMember {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PhoneUserConversationMember;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `phoneUserConversationMember` object")
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
+            "roles" => read.value(&mut self.roles),
+            "visibleHistoryStartDateTime" => {
+                read.value(&mut self.visible_history_start_date_time)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<PhoneUserConversationMember, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <PhoneUserConversationMember as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "displayName" => value.display_name = map.next_value()?,
-                        "roles" => value.roles = map.next_value()?,
-                        "visibleHistoryStartDateTime" => {
-                            value.visible_history_start_date_time = map.next_value()?;
-                        }
-                        "phoneNumber" => value.phone_number = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+            "phoneNumber" => read.value(&mut self.phone_number),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A message pinned in a chat; the message itself is expanded under `message`.
 ///
 /// Graph entity type `pinnedChatMessageInfo` (`#microsoft.graph.pinnedChatMessageInfo`), derived from `entity`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PinnedChatMessageInfo {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
     /// JSON `message` of `pinnedChatMessageInfo`, `chatMessage`; a navigation property, present only under `$expand`.
     pub message: crate::Property<::std::boxed::Box<crate::ChatMessage>>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for PinnedChatMessageInfo {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("message", &self.message)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for PinnedChatMessageInfo {
+    const EXPECTING: &'static str = "a `pinnedChatMessageInfo` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id).property("message", &self.message)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for PinnedChatMessageInfo {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = PinnedChatMessageInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `pinnedChatMessageInfo` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<PinnedChatMessageInfo, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <PinnedChatMessageInfo as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "message" => value.message = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "message" => read.value(&mut self.message),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A resource-specific permission that an app was granted on a chat.
 ///
 /// Graph entity type `resourceSpecificPermissionGrant` (`#microsoft.graph.resourceSpecificPermissionGrant`), derived from `directoryObject`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ResourceSpecificPermissionGrant {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -6129,87 +2838,37 @@ pub struct ResourceSpecificPermissionGrant {
     pub permission_type: crate::Property<::std::string::String>,
     /// JSON `resourceAppId` of `resourceSpecificPermissionGrant`, `String`.
     pub resource_app_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for ResourceSpecificPermissionGrant {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("deletedDateTime", &self.deleted_date_time)?;
-        writer.property("clientAppId", &self.client_app_id)?;
-        writer.property("clientId", &self.client_id)?;
-        writer.property("permission", &self.permission)?;
-        writer.property("permissionType", &self.permission_type)?;
-        writer.property("resourceAppId", &self.resource_app_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for ResourceSpecificPermissionGrant {
+    const EXPECTING: &'static str = "a `resourceSpecificPermissionGrant` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("deletedDateTime", &self.deleted_date_time)
+            .property("clientAppId", &self.client_app_id)
+            .property("clientId", &self.client_id)
+            .property("permission", &self.permission)
+            .property("permissionType", &self.permission_type)
+            .property("resourceAppId", &self.resource_app_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ResourceSpecificPermissionGrant {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = ResourceSpecificPermissionGrant;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `resourceSpecificPermissionGrant` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<ResourceSpecificPermissionGrant, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <ResourceSpecificPermissionGrant as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "deletedDateTime" => value.deleted_date_time = map.next_value()?,
-                        "clientAppId" => value.client_app_id = map.next_value()?,
-                        "clientId" => value.client_id = map.next_value()?,
-                        "permission" => value.permission = map.next_value()?,
-                        "permissionType" => value.permission_type = map.next_value()?,
-                        "resourceAppId" => value.resource_app_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "deletedDateTime" => read.value(&mut self.deleted_date_time),
+            "clientAppId" => read.value(&mut self.client_app_id),
+            "clientId" => read.value(&mut self.client_id),
+            "permission" => read.value(&mut self.permission),
+            "permissionType" => read.value(&mut self.permission_type),
+            "resourceAppId" => read.value(&mut self.resource_app_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A chat member with a Skype for Business account.
 ///
 /// Graph entity type `skypeForBusinessUserConversationMember` (`#microsoft.graph.skypeForBusinessUserConversationMember`), derived from `conversationMember`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SkypeForBusinessUserConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -6225,91 +2884,40 @@ pub struct SkypeForBusinessUserConversationMember {
     pub tenant_id: crate::Property<::std::string::String>,
     /// JSON `userId` of `skypeForBusinessUserConversationMember`, `String`.
     pub user_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for SkypeForBusinessUserConversationMember {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("roles", &self.roles)?;
-        writer
+impl crate::model::Model for SkypeForBusinessUserConversationMember {
+    const EXPECTING: &'static str = "a `skypeForBusinessUserConversationMember` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("displayName", &self.display_name)
+            .property("roles", &self.roles)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
-            )?;
-        writer.property("tenantId", &self.tenant_id)?;
-        writer.property("userId", &self.user_id)?;
-        writer.end(&self.additional_properties)
+            )
+            .property("tenantId", &self.tenant_id)
+            .property("userId", &self.user_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for SkypeForBusinessUserConversationMember {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SkypeForBusinessUserConversationMember;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `skypeForBusinessUserConversationMember` object")
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
+            "roles" => read.value(&mut self.roles),
+            "visibleHistoryStartDateTime" => {
+                read.value(&mut self.visible_history_start_date_time)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SkypeForBusinessUserConversationMember, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <SkypeForBusinessUserConversationMember as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "displayName" => value.display_name = map.next_value()?,
-                        "roles" => value.roles = map.next_value()?,
-                        "visibleHistoryStartDateTime" => {
-                            value.visible_history_start_date_time = map.next_value()?;
-                        }
-                        "tenantId" => value.tenant_id = map.next_value()?,
-                        "userId" => value.user_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+            "tenantId" => read.value(&mut self.tenant_id),
+            "userId" => read.value(&mut self.user_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A chat member with a Skype (consumer) account.
 ///
 /// Graph entity type `skypeUserConversationMember` (`#microsoft.graph.skypeUserConversationMember`), derived from `conversationMember`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SkypeUserConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -6323,166 +2931,64 @@ pub struct SkypeUserConversationMember {
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
     /// JSON `skypeId` of `skypeUserConversationMember`, `String`.
     pub skype_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for SkypeUserConversationMember {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("roles", &self.roles)?;
-        writer
+impl crate::model::Model for SkypeUserConversationMember {
+    const EXPECTING: &'static str = "a `skypeUserConversationMember` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("displayName", &self.display_name)
+            .property("roles", &self.roles)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
-            )?;
-        writer.property("skypeId", &self.skype_id)?;
-        writer.end(&self.additional_properties)
+            )
+            .property("skypeId", &self.skype_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for SkypeUserConversationMember {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = SkypeUserConversationMember;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `skypeUserConversationMember` object")
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
+            "roles" => read.value(&mut self.roles),
+            "visibleHistoryStartDateTime" => {
+                read.value(&mut self.visible_history_start_date_time)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<SkypeUserConversationMember, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <SkypeUserConversationMember as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "displayName" => value.display_name = map.next_value()?,
-                        "roles" => value.roles = map.next_value()?,
-                        "visibleHistoryStartDateTime" => {
-                            value.visible_history_start_date_time = map.next_value()?;
-                        }
-                        "skypeId" => value.skype_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+            "skypeId" => read.value(&mut self.skype_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a tab changed.
 ///
 /// Graph complex type `tabUpdatedEventMessageDetail` (`#microsoft.graph.tabUpdatedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TabUpdatedEventMessageDetail {
     /// JSON `initiator` of `tabUpdatedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
     /// JSON `tabId` of `tabUpdatedEventMessageDetail`, `String`.
     pub tab_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TabUpdatedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("tabId", &self.tab_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TabUpdatedEventMessageDetail {
+    const EXPECTING: &'static str = "a `tabUpdatedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator).property("tabId", &self.tab_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TabUpdatedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TabUpdatedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `tabUpdatedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TabUpdatedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TabUpdatedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "tabId" => value.tab_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "tabId" => read.value(&mut self.tab_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A chat message shown to one recipient only.
 ///
 /// Graph entity type `targetedChatMessage` (`#microsoft.graph.targetedChatMessage`), derived from `chatMessage`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TargetedChatMessage {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -6544,206 +3050,101 @@ pub struct TargetedChatMessage {
     pub replies: crate::Property<::std::vec::Vec<crate::ChatMessage>>,
     /// JSON `recipient` of `targetedChatMessage`, `identity`.
     pub recipient: crate::Property<crate::Identity>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TargetedChatMessage {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("attachments", &self.attachments)?;
-        writer.property("body", &self.body)?;
-        writer.property("channelIdentity", &self.channel_identity)?;
-        writer.property("chatId", &self.chat_id)?;
-        writer.property("createdDateTime", &self.created_date_time)?;
-        writer.property("deletedDateTime", &self.deleted_date_time)?;
-        writer.property("etag", &self.etag)?;
-        writer.property("eventDetail", &self.event_detail)?;
-        writer.property("from", &self.from)?;
-        writer.property("importance", &self.importance)?;
-        writer.property("lastEditedDateTime", &self.last_edited_date_time)?;
-        writer.property("lastModifiedDateTime", &self.last_modified_date_time)?;
-        writer.property("locale", &self.locale)?;
-        writer.property("mentions", &self.mentions)?;
-        writer.property("messageHistory", &self.message_history)?;
-        writer.property("messageType", &self.message_type)?;
-        writer.property("policyViolation", &self.policy_violation)?;
-        writer.property("reactions", &self.reactions)?;
-        writer.property("replyToId", &self.reply_to_id)?;
-        writer.property("subject", &self.subject)?;
-        writer.property("summary", &self.summary)?;
-        writer.property("webUrl", &self.web_url)?;
-        writer.property("hostedContents", &self.hosted_contents)?;
-        writer.property("replies", &self.replies)?;
-        writer.property("recipient", &self.recipient)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TargetedChatMessage {
+    const EXPECTING: &'static str = "a `targetedChatMessage` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("attachments", &self.attachments)
+            .property("body", &self.body)
+            .property("channelIdentity", &self.channel_identity)
+            .property("chatId", &self.chat_id)
+            .property("createdDateTime", &self.created_date_time)
+            .property("deletedDateTime", &self.deleted_date_time)
+            .property("etag", &self.etag)
+            .property("eventDetail", &self.event_detail)
+            .property("from", &self.from)
+            .property("importance", &self.importance)
+            .property("lastEditedDateTime", &self.last_edited_date_time)
+            .property("lastModifiedDateTime", &self.last_modified_date_time)
+            .property("locale", &self.locale)
+            .property("mentions", &self.mentions)
+            .property("messageHistory", &self.message_history)
+            .property("messageType", &self.message_type)
+            .property("policyViolation", &self.policy_violation)
+            .property("reactions", &self.reactions)
+            .property("replyToId", &self.reply_to_id)
+            .property("subject", &self.subject)
+            .property("summary", &self.summary)
+            .property("webUrl", &self.web_url)
+            .property("hostedContents", &self.hosted_contents)
+            .property("replies", &self.replies)
+            .property("recipient", &self.recipient)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TargetedChatMessage {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TargetedChatMessage;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `targetedChatMessage` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TargetedChatMessage, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TargetedChatMessage as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "attachments" => value.attachments = map.next_value()?,
-                        "body" => value.body = map.next_value()?,
-                        "channelIdentity" => value.channel_identity = map.next_value()?,
-                        "chatId" => value.chat_id = map.next_value()?,
-                        "createdDateTime" => value.created_date_time = map.next_value()?,
-                        "deletedDateTime" => value.deleted_date_time = map.next_value()?,
-                        "etag" => value.etag = map.next_value()?,
-                        "eventDetail" => value.event_detail = map.next_value()?,
-                        "from" => value.from = map.next_value()?,
-                        "importance" => value.importance = map.next_value()?,
-                        "lastEditedDateTime" => {
-                            value.last_edited_date_time = map.next_value()?;
-                        }
-                        "lastModifiedDateTime" => {
-                            value.last_modified_date_time = map.next_value()?;
-                        }
-                        "locale" => value.locale = map.next_value()?,
-                        "mentions" => value.mentions = map.next_value()?,
-                        "messageHistory" => value.message_history = map.next_value()?,
-                        "messageType" => value.message_type = map.next_value()?,
-                        "policyViolation" => value.policy_violation = map.next_value()?,
-                        "reactions" => value.reactions = map.next_value()?,
-                        "replyToId" => value.reply_to_id = map.next_value()?,
-                        "subject" => value.subject = map.next_value()?,
-                        "summary" => value.summary = map.next_value()?,
-                        "webUrl" => value.web_url = map.next_value()?,
-                        "hostedContents" => value.hosted_contents = map.next_value()?,
-                        "replies" => value.replies = map.next_value()?,
-                        "recipient" => value.recipient = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "attachments" => read.value(&mut self.attachments),
+            "body" => read.value(&mut self.body),
+            "channelIdentity" => read.value(&mut self.channel_identity),
+            "chatId" => read.value(&mut self.chat_id),
+            "createdDateTime" => read.value(&mut self.created_date_time),
+            "deletedDateTime" => read.value(&mut self.deleted_date_time),
+            "etag" => read.value(&mut self.etag),
+            "eventDetail" => read.value(&mut self.event_detail),
+            "from" => read.value(&mut self.from),
+            "importance" => read.value(&mut self.importance),
+            "lastEditedDateTime" => read.value(&mut self.last_edited_date_time),
+            "lastModifiedDateTime" => read.value(&mut self.last_modified_date_time),
+            "locale" => read.value(&mut self.locale),
+            "mentions" => read.value(&mut self.mentions),
+            "messageHistory" => read.value(&mut self.message_history),
+            "messageType" => read.value(&mut self.message_type),
+            "policyViolation" => read.value(&mut self.policy_violation),
+            "reactions" => read.value(&mut self.reactions),
+            "replyToId" => read.value(&mut self.reply_to_id),
+            "subject" => read.value(&mut self.subject),
+            "summary" => read.value(&mut self.summary),
+            "webUrl" => read.value(&mut self.web_url),
+            "hostedContents" => read.value(&mut self.hosted_contents),
+            "replies" => read.value(&mut self.replies),
+            "recipient" => read.value(&mut self.recipient),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a team was archived.
 ///
 /// Graph complex type `teamArchivedEventMessageDetail` (`#microsoft.graph.teamArchivedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamArchivedEventMessageDetail {
     /// JSON `initiator` of `teamArchivedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
     /// JSON `teamId` of `teamArchivedEventMessageDetail`, `String`.
     pub team_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamArchivedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("teamId", &self.team_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamArchivedEventMessageDetail {
+    const EXPECTING: &'static str = "a `teamArchivedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator).property("teamId", &self.team_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamArchivedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamArchivedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamArchivedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamArchivedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamArchivedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "teamId" => value.team_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "teamId" => read.value(&mut self.team_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a team was created.
 ///
 /// Graph complex type `teamCreatedEventMessageDetail` (`#microsoft.graph.teamCreatedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamCreatedEventMessageDetail {
     /// JSON `initiator` of `teamCreatedEventMessageDetail`, `identitySet`.
@@ -6754,81 +3155,31 @@ pub struct TeamCreatedEventMessageDetail {
     pub team_display_name: crate::Property<::std::string::String>,
     /// JSON `teamId` of `teamCreatedEventMessageDetail`, `String`.
     pub team_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamCreatedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("teamDescription", &self.team_description)?;
-        writer.property("teamDisplayName", &self.team_display_name)?;
-        writer.property("teamId", &self.team_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamCreatedEventMessageDetail {
+    const EXPECTING: &'static str = "a `teamCreatedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator)
+            .property("teamDescription", &self.team_description)
+            .property("teamDisplayName", &self.team_display_name)
+            .property("teamId", &self.team_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamCreatedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamCreatedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamCreatedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamCreatedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamCreatedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "teamDescription" => value.team_description = map.next_value()?,
-                        "teamDisplayName" => value.team_display_name = map.next_value()?,
-                        "teamId" => value.team_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "teamDescription" => read.value(&mut self.team_description),
+            "teamDisplayName" => read.value(&mut self.team_display_name),
+            "teamId" => read.value(&mut self.team_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a team description changed.
 ///
 /// Graph complex type `teamDescriptionUpdatedEventMessageDetail` (`#microsoft.graph.teamDescriptionUpdatedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamDescriptionUpdatedEventMessageDetail {
     /// JSON `initiator` of `teamDescriptionUpdatedEventMessageDetail`, `identitySet`.
@@ -6837,237 +3188,81 @@ pub struct TeamDescriptionUpdatedEventMessageDetail {
     pub team_description: crate::Property<::std::string::String>,
     /// JSON `teamId` of `teamDescriptionUpdatedEventMessageDetail`, `String`.
     pub team_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamDescriptionUpdatedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("teamDescription", &self.team_description)?;
-        writer.property("teamId", &self.team_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamDescriptionUpdatedEventMessageDetail {
+    const EXPECTING: &'static str = "a `teamDescriptionUpdatedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator)
+            .property("teamDescription", &self.team_description)
+            .property("teamId", &self.team_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamDescriptionUpdatedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamDescriptionUpdatedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter
-                    .write_str("a `teamDescriptionUpdatedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<
-                TeamDescriptionUpdatedEventMessageDetail,
-                A::Error,
-            >
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamDescriptionUpdatedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "teamDescription" => value.team_description = map.next_value()?,
-                        "teamId" => value.team_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "teamDescription" => read.value(&mut self.team_description),
+            "teamId" => read.value(&mut self.team_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: joining the team by code was turned off.
 ///
 /// Graph complex type `teamJoiningDisabledEventMessageDetail` (`#microsoft.graph.teamJoiningDisabledEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamJoiningDisabledEventMessageDetail {
     /// JSON `initiator` of `teamJoiningDisabledEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
     /// JSON `teamId` of `teamJoiningDisabledEventMessageDetail`, `String`.
     pub team_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamJoiningDisabledEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("teamId", &self.team_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamJoiningDisabledEventMessageDetail {
+    const EXPECTING: &'static str = "a `teamJoiningDisabledEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator).property("teamId", &self.team_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamJoiningDisabledEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamJoiningDisabledEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamJoiningDisabledEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamJoiningDisabledEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamJoiningDisabledEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "teamId" => value.team_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "teamId" => read.value(&mut self.team_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: joining the team by code was turned on.
 ///
 /// Graph complex type `teamJoiningEnabledEventMessageDetail` (`#microsoft.graph.teamJoiningEnabledEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamJoiningEnabledEventMessageDetail {
     /// JSON `initiator` of `teamJoiningEnabledEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
     /// JSON `teamId` of `teamJoiningEnabledEventMessageDetail`, `String`.
     pub team_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamJoiningEnabledEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("teamId", &self.team_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamJoiningEnabledEventMessageDetail {
+    const EXPECTING: &'static str = "a `teamJoiningEnabledEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator).property("teamId", &self.team_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamJoiningEnabledEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamJoiningEnabledEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamJoiningEnabledEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamJoiningEnabledEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamJoiningEnabledEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "teamId" => value.team_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "teamId" => read.value(&mut self.team_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a team was renamed.
 ///
 /// Graph complex type `teamRenamedEventMessageDetail` (`#microsoft.graph.teamRenamedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamRenamedEventMessageDetail {
     /// JSON `initiator` of `teamRenamedEventMessageDetail`, `identitySet`.
@@ -7076,302 +3271,101 @@ pub struct TeamRenamedEventMessageDetail {
     pub team_display_name: crate::Property<::std::string::String>,
     /// JSON `teamId` of `teamRenamedEventMessageDetail`, `String`.
     pub team_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamRenamedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("teamDisplayName", &self.team_display_name)?;
-        writer.property("teamId", &self.team_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamRenamedEventMessageDetail {
+    const EXPECTING: &'static str = "a `teamRenamedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator)
+            .property("teamDisplayName", &self.team_display_name)
+            .property("teamId", &self.team_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamRenamedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamRenamedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamRenamedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamRenamedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamRenamedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "teamDisplayName" => value.team_display_name = map.next_value()?,
-                        "teamId" => value.team_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "teamDisplayName" => read.value(&mut self.team_display_name),
+            "teamId" => read.value(&mut self.team_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: a team was restored from the archive.
 ///
 /// Graph complex type `teamUnarchivedEventMessageDetail` (`#microsoft.graph.teamUnarchivedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamUnarchivedEventMessageDetail {
     /// JSON `initiator` of `teamUnarchivedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
     /// JSON `teamId` of `teamUnarchivedEventMessageDetail`, `String`.
     pub team_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamUnarchivedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("teamId", &self.team_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamUnarchivedEventMessageDetail {
+    const EXPECTING: &'static str = "a `teamUnarchivedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator).property("teamId", &self.team_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamUnarchivedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamUnarchivedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamUnarchivedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamUnarchivedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamUnarchivedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "teamId" => value.team_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "teamId" => read.value(&mut self.team_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A Teams app in the catalog. Only `id` is modelled here; every other property is kept in `additional_properties`.
 ///
 /// Graph entity type `teamsApp` (`#microsoft.graph.teamsApp`), derived from `entity`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsApp {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamsApp {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamsApp {
+    const EXPECTING: &'static str = "a `teamsApp` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamsApp {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamsApp;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamsApp` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamsApp, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamsApp as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// One version of a Teams app. Only `id` is modelled here; every other property is kept in `additional_properties`.
 ///
 /// Graph entity type `teamsAppDefinition` (`#microsoft.graph.teamsAppDefinition`), derived from `entity`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsAppDefinition {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamsAppDefinition {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamsAppDefinition {
+    const EXPECTING: &'static str = "a `teamsAppDefinition` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamsAppDefinition {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamsAppDefinition;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamsAppDefinition` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamsAppDefinition, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamsAppDefinition as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A Teams app installed in a chat.
 ///
 /// Graph entity type `teamsAppInstallation` (`#microsoft.graph.teamsAppInstallation`), derived from `entity`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsAppInstallation {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -7382,85 +3376,31 @@ pub struct TeamsAppInstallation {
     pub teams_app: crate::Property<crate::TeamsApp>,
     /// JSON `teamsAppDefinition` of `teamsAppInstallation`, `teamsAppDefinition`; a navigation property, present only under `$expand`.
     pub teams_app_definition: crate::Property<crate::TeamsAppDefinition>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamsAppInstallation {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("consentedPermissionSet", &self.consented_permission_set)?;
-        writer.property("teamsApp", &self.teams_app)?;
-        writer.property("teamsAppDefinition", &self.teams_app_definition)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamsAppInstallation {
+    const EXPECTING: &'static str = "a `teamsAppInstallation` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("consentedPermissionSet", &self.consented_permission_set)
+            .property("teamsApp", &self.teams_app)
+            .property("teamsAppDefinition", &self.teams_app_definition)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamsAppInstallation {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamsAppInstallation;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamsAppInstallation` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamsAppInstallation, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamsAppInstallation as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "consentedPermissionSet" => {
-                            value.consented_permission_set = map.next_value()?;
-                        }
-                        "teamsApp" => value.teams_app = map.next_value()?,
-                        "teamsAppDefinition" => {
-                            value.teams_app_definition = map.next_value()?;
-                        }
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "consentedPermissionSet" => read.value(&mut self.consented_permission_set),
+            "teamsApp" => read.value(&mut self.teams_app),
+            "teamsAppDefinition" => read.value(&mut self.teams_app_definition),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: an app was installed.
 ///
 /// Graph complex type `teamsAppInstalledEventMessageDetail` (`#microsoft.graph.teamsAppInstalledEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsAppInstalledEventMessageDetail {
     /// JSON `initiator` of `teamsAppInstalledEventMessageDetail`, `identitySet`.
@@ -7469,162 +3409,56 @@ pub struct TeamsAppInstalledEventMessageDetail {
     pub teams_app_display_name: crate::Property<::std::string::String>,
     /// JSON `teamsAppId` of `teamsAppInstalledEventMessageDetail`, `String`.
     pub teams_app_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamsAppInstalledEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("teamsAppDisplayName", &self.teams_app_display_name)?;
-        writer.property("teamsAppId", &self.teams_app_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamsAppInstalledEventMessageDetail {
+    const EXPECTING: &'static str = "a `teamsAppInstalledEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator)
+            .property("teamsAppDisplayName", &self.teams_app_display_name)
+            .property("teamsAppId", &self.teams_app_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamsAppInstalledEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamsAppInstalledEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamsAppInstalledEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamsAppInstalledEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamsAppInstalledEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "teamsAppDisplayName" => {
-                            value.teams_app_display_name = map.next_value()?;
-                        }
-                        "teamsAppId" => value.teams_app_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "teamsAppDisplayName" => read.value(&mut self.teams_app_display_name),
+            "teamsAppId" => read.value(&mut self.teams_app_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// The permissions a Teams app was granted when installed.
 ///
 /// Graph complex type `teamsAppPermissionSet` (`#microsoft.graph.teamsAppPermissionSet`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsAppPermissionSet {
     /// JSON `resourceSpecificPermissions` of `teamsAppPermissionSet`, `teamsAppResourceSpecificPermission[]`.
     pub resource_specific_permissions: crate::Property<
         ::std::vec::Vec<crate::TeamsAppResourceSpecificPermission>,
     >,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamsAppPermissionSet {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer
-            .property(
-                "resourceSpecificPermissions",
-                &self.resource_specific_permissions,
-            )?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamsAppPermissionSet {
+    const EXPECTING: &'static str = "a `teamsAppPermissionSet` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("resourceSpecificPermissions", &self.resource_specific_permissions)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamsAppPermissionSet {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamsAppPermissionSet;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamsAppPermissionSet` object")
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "resourceSpecificPermissions" => {
+                read.value(&mut self.resource_specific_permissions)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamsAppPermissionSet, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamsAppPermissionSet as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "resourceSpecificPermissions" => {
-                            value.resource_specific_permissions = map.next_value()?;
-                        }
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// System event: an app was removed.
 ///
 /// Graph complex type `teamsAppRemovedEventMessageDetail` (`#microsoft.graph.teamsAppRemovedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsAppRemovedEventMessageDetail {
     /// JSON `initiator` of `teamsAppRemovedEventMessageDetail`, `identitySet`.
@@ -7633,239 +3467,80 @@ pub struct TeamsAppRemovedEventMessageDetail {
     pub teams_app_display_name: crate::Property<::std::string::String>,
     /// JSON `teamsAppId` of `teamsAppRemovedEventMessageDetail`, `String`.
     pub teams_app_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamsAppRemovedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("teamsAppDisplayName", &self.teams_app_display_name)?;
-        writer.property("teamsAppId", &self.teams_app_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamsAppRemovedEventMessageDetail {
+    const EXPECTING: &'static str = "a `teamsAppRemovedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator)
+            .property("teamsAppDisplayName", &self.teams_app_display_name)
+            .property("teamsAppId", &self.teams_app_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamsAppRemovedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamsAppRemovedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamsAppRemovedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamsAppRemovedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamsAppRemovedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "teamsAppDisplayName" => {
-                            value.teams_app_display_name = map.next_value()?;
-                        }
-                        "teamsAppId" => value.teams_app_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "teamsAppDisplayName" => read.value(&mut self.teams_app_display_name),
+            "teamsAppId" => read.value(&mut self.teams_app_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// One resource-specific permission of a Teams app.
 ///
 /// Graph complex type `teamsAppResourceSpecificPermission` (`#microsoft.graph.teamsAppResourceSpecificPermission`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsAppResourceSpecificPermission {
     /// JSON `permissionType` of `teamsAppResourceSpecificPermission`, `teamsAppResourceSpecificPermissionType`.
     pub permission_type: crate::Property<crate::TeamsAppResourceSpecificPermissionType>,
     /// JSON `permissionValue` of `teamsAppResourceSpecificPermission`, `String`.
     pub permission_value: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamsAppResourceSpecificPermission {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("permissionType", &self.permission_type)?;
-        writer.property("permissionValue", &self.permission_value)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamsAppResourceSpecificPermission {
+    const EXPECTING: &'static str = "a `teamsAppResourceSpecificPermission` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("permissionType", &self.permission_type)
+            .property("permissionValue", &self.permission_value)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamsAppResourceSpecificPermission {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamsAppResourceSpecificPermission;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamsAppResourceSpecificPermission` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamsAppResourceSpecificPermission, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamsAppResourceSpecificPermission as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "permissionType" => value.permission_type = map.next_value()?,
-                        "permissionValue" => value.permission_value = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "permissionType" => read.value(&mut self.permission_type),
+            "permissionValue" => read.value(&mut self.permission_value),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// Whether a resource-specific permission is delegated or application.
 ///
 /// Graph enum `teamsAppResourceSpecificPermissionType`. Any other string is kept in [`Self::Other`] and written back unchanged.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TeamsAppResourceSpecificPermissionType {
     /// `delegated`.
-    #[serde(rename = "delegated")]
     Delegated,
     /// `application`.
-    #[serde(rename = "application")]
     Application,
     /// `unknownFutureValue`.
     /// Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.
-    #[serde(rename = "unknownFutureValue")]
     UnknownFutureValue,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl TeamsAppResourceSpecificPermissionType {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::Delegated,
-        Self::Application,
-        Self::UnknownFutureValue,
+impl crate::OpenEnum for TeamsAppResourceSpecificPermissionType {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::Delegated, "delegated"),
+        (Self::Application, "application"),
+        (Self::UnknownFutureValue, "unknownFutureValue"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delegated => "delegated",
-            Self::Application => "application",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for TeamsAppResourceSpecificPermissionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "delegated" => Self::Delegated,
-            "application" => Self::Application,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamsAppResourceSpecificPermissionType {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(
-            deserializer,
-            "a `teamsAppResourceSpecificPermissionType` string",
-        )
-    }
-}
-impl ::core::str::FromStr for TeamsAppResourceSpecificPermissionType {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for TeamsAppResourceSpecificPermissionType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for TeamsAppResourceSpecificPermissionType {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `teamsAppResourceSpecificPermissionType` string";
 }
 /// System event: an app was upgraded.
 ///
 /// Graph complex type `teamsAppUpgradedEventMessageDetail` (`#microsoft.graph.teamsAppUpgradedEventMessageDetail`), derived from `eventMessageDetail`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsAppUpgradedEventMessageDetail {
     /// JSON `initiator` of `teamsAppUpgradedEventMessageDetail`, `identitySet`.
@@ -7874,81 +3549,29 @@ pub struct TeamsAppUpgradedEventMessageDetail {
     pub teams_app_display_name: crate::Property<::std::string::String>,
     /// JSON `teamsAppId` of `teamsAppUpgradedEventMessageDetail`, `String`.
     pub teams_app_id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamsAppUpgradedEventMessageDetail {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("initiator", &self.initiator)?;
-        writer.property("teamsAppDisplayName", &self.teams_app_display_name)?;
-        writer.property("teamsAppId", &self.teams_app_id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamsAppUpgradedEventMessageDetail {
+    const EXPECTING: &'static str = "a `teamsAppUpgradedEventMessageDetail` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("initiator", &self.initiator)
+            .property("teamsAppDisplayName", &self.teams_app_display_name)
+            .property("teamsAppId", &self.teams_app_id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamsAppUpgradedEventMessageDetail {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamsAppUpgradedEventMessageDetail;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamsAppUpgradedEventMessageDetail` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamsAppUpgradedEventMessageDetail, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamsAppUpgradedEventMessageDetail as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "initiator" => value.initiator = map.next_value()?,
-                        "teamsAppDisplayName" => {
-                            value.teams_app_display_name = map.next_value()?;
-                        }
-                        "teamsAppId" => value.teams_app_id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "initiator" => read.value(&mut self.initiator),
+            "teamsAppDisplayName" => read.value(&mut self.teams_app_display_name),
+            "teamsAppId" => read.value(&mut self.teams_app_id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A tab pinned to a chat.
 ///
 /// Graph entity type `teamsTab` (`#microsoft.graph.teamsTab`), derived from `entity`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsTab {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -7961,83 +3584,33 @@ pub struct TeamsTab {
     pub web_url: crate::Property<::std::string::String>,
     /// JSON `teamsApp` of `teamsTab`, `teamsApp`; a navigation property, present only under `$expand`.
     pub teams_app: crate::Property<crate::TeamsApp>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamsTab {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("configuration", &self.configuration)?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("webUrl", &self.web_url)?;
-        writer.property("teamsApp", &self.teams_app)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamsTab {
+    const EXPECTING: &'static str = "a `teamsTab` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("configuration", &self.configuration)
+            .property("displayName", &self.display_name)
+            .property("webUrl", &self.web_url)
+            .property("teamsApp", &self.teams_app)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamsTab {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamsTab;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamsTab` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamsTab, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamsTab as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "configuration" => value.configuration = map.next_value()?,
-                        "displayName" => value.display_name = map.next_value()?,
-                        "webUrl" => value.web_url = map.next_value()?,
-                        "teamsApp" => value.teams_app = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "configuration" => read.value(&mut self.configuration),
+            "displayName" => read.value(&mut self.display_name),
+            "webUrl" => read.value(&mut self.web_url),
+            "teamsApp" => read.value(&mut self.teams_app),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// The URLs and entity a tab shows.
 ///
 /// Graph complex type `teamsTabConfiguration` (`#microsoft.graph.teamsTabConfiguration`). An open type: payloads may carry properties it does not declare.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamsTabConfiguration {
     /// JSON `contentUrl` of `teamsTabConfiguration`, `String`.
@@ -8048,81 +3621,31 @@ pub struct TeamsTabConfiguration {
     pub remove_url: crate::Property<::std::string::String>,
     /// JSON `websiteUrl` of `teamsTabConfiguration`, `String`.
     pub website_url: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamsTabConfiguration {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("contentUrl", &self.content_url)?;
-        writer.property("entityId", &self.entity_id)?;
-        writer.property("removeUrl", &self.remove_url)?;
-        writer.property("websiteUrl", &self.website_url)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamsTabConfiguration {
+    const EXPECTING: &'static str = "a `teamsTabConfiguration` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("contentUrl", &self.content_url)
+            .property("entityId", &self.entity_id)
+            .property("removeUrl", &self.remove_url)
+            .property("websiteUrl", &self.website_url)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamsTabConfiguration {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamsTabConfiguration;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamsTabConfiguration` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamsTabConfiguration, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamsTabConfiguration as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "contentUrl" => value.content_url = map.next_value()?,
-                        "entityId" => value.entity_id = map.next_value()?,
-                        "removeUrl" => value.remove_url = map.next_value()?,
-                        "websiteUrl" => value.website_url = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "contentUrl" => read.value(&mut self.content_url),
+            "entityId" => read.value(&mut self.entity_id),
+            "removeUrl" => read.value(&mut self.remove_url),
+            "websiteUrl" => read.value(&mut self.website_url),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// An application as seen by Teams: a bot, connector, webhook or Entra application.
 ///
 /// Graph complex type `teamworkApplicationIdentity` (`#microsoft.graph.teamworkApplicationIdentity`), derived from `identity`. An open type: payloads may carry properties it does not declare.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamworkApplicationIdentity {
     /// JSON `displayName` of `identity`, `String`.
@@ -8133,264 +3656,89 @@ pub struct TeamworkApplicationIdentity {
     pub application_identity_type: crate::Property<
         crate::TeamworkApplicationIdentityType,
     >,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamworkApplicationIdentity {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("id", &self.id)?;
-        writer.property("applicationIdentityType", &self.application_identity_type)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamworkApplicationIdentity {
+    const EXPECTING: &'static str = "a `teamworkApplicationIdentity` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("displayName", &self.display_name)
+            .property("id", &self.id)
+            .property("applicationIdentityType", &self.application_identity_type)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamworkApplicationIdentity {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamworkApplicationIdentity;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamworkApplicationIdentity` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamworkApplicationIdentity, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamworkApplicationIdentity as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "displayName" => value.display_name = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
-                        "applicationIdentityType" => {
-                            value.application_identity_type = map.next_value()?;
-                        }
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "displayName" => read.value(&mut self.display_name),
+            "id" => read.value(&mut self.id),
+            "applicationIdentityType" => read.value(&mut self.application_identity_type),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// The kind of application behind an application identity.
 ///
 /// Graph enum `teamworkApplicationIdentityType`. Any other string is kept in [`Self::Other`] and written back unchanged.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TeamworkApplicationIdentityType {
     /// `aadApplication`.
-    #[serde(rename = "aadApplication")]
     AadApplication,
     /// `bot`.
-    #[serde(rename = "bot")]
     Bot,
     /// `tenantBot`.
-    #[serde(rename = "tenantBot")]
     TenantBot,
     /// `office365Connector`.
-    #[serde(rename = "office365Connector")]
     Office365Connector,
     /// `outgoingWebhook`.
-    #[serde(rename = "outgoingWebhook")]
     OutgoingWebhook,
     /// `unknownFutureValue`.
     /// Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.
-    #[serde(rename = "unknownFutureValue")]
     UnknownFutureValue,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl TeamworkApplicationIdentityType {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::AadApplication,
-        Self::Bot,
-        Self::TenantBot,
-        Self::Office365Connector,
-        Self::OutgoingWebhook,
-        Self::UnknownFutureValue,
+impl crate::OpenEnum for TeamworkApplicationIdentityType {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::AadApplication, "aadApplication"),
+        (Self::Bot, "bot"),
+        (Self::TenantBot, "tenantBot"),
+        (Self::Office365Connector, "office365Connector"),
+        (Self::OutgoingWebhook, "outgoingWebhook"),
+        (Self::UnknownFutureValue, "unknownFutureValue"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AadApplication => "aadApplication",
-            Self::Bot => "bot",
-            Self::TenantBot => "tenantBot",
-            Self::Office365Connector => "office365Connector",
-            Self::OutgoingWebhook => "outgoingWebhook",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for TeamworkApplicationIdentityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "aadApplication" => Self::AadApplication,
-            "bot" => Self::Bot,
-            "tenantBot" => Self::TenantBot,
-            "office365Connector" => Self::Office365Connector,
-            "outgoingWebhook" => Self::OutgoingWebhook,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamworkApplicationIdentityType {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(
-            deserializer,
-            "a `teamworkApplicationIdentityType` string",
-        )
-    }
-}
-impl ::core::str::FromStr for TeamworkApplicationIdentityType {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for TeamworkApplicationIdentityType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for TeamworkApplicationIdentityType {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `teamworkApplicationIdentityType` string";
 }
 /// The kind of call an event is about.
 ///
 /// Graph enum `teamworkCallEventType`. Any other string is kept in [`Self::Other`] and written back unchanged.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TeamworkCallEventType {
     /// `call`.
-    #[serde(rename = "call")]
     Call,
     /// `meeting`.
-    #[serde(rename = "meeting")]
     Meeting,
     /// `screenShare`.
-    #[serde(rename = "screenShare")]
     ScreenShare,
     /// `unknownFutureValue`.
     /// Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.
-    #[serde(rename = "unknownFutureValue")]
     UnknownFutureValue,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl TeamworkCallEventType {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::Call,
-        Self::Meeting,
-        Self::ScreenShare,
-        Self::UnknownFutureValue,
+impl crate::OpenEnum for TeamworkCallEventType {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::Call, "call"),
+        (Self::Meeting, "meeting"),
+        (Self::ScreenShare, "screenShare"),
+        (Self::UnknownFutureValue, "unknownFutureValue"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Call => "call",
-            Self::Meeting => "meeting",
-            Self::ScreenShare => "screenShare",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for TeamworkCallEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "call" => Self::Call,
-            "meeting" => Self::Meeting,
-            "screenShare" => Self::ScreenShare,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamworkCallEventType {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(deserializer, "a `teamworkCallEventType` string")
-    }
-}
-impl ::core::str::FromStr for TeamworkCallEventType {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for TeamworkCallEventType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for TeamworkCallEventType {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `teamworkCallEventType` string";
 }
 /// A team, channel or chat that is mentioned in a message.
 ///
 /// Graph complex type `teamworkConversationIdentity` (`#microsoft.graph.teamworkConversationIdentity`), derived from `identity`. An open type: payloads may carry properties it does not declare.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamworkConversationIdentity {
     /// JSON `displayName` of `identity`, `String`.
@@ -8401,168 +3749,58 @@ pub struct TeamworkConversationIdentity {
     pub conversation_identity_type: crate::Property<
         crate::TeamworkConversationIdentityType,
     >,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamworkConversationIdentity {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("id", &self.id)?;
-        writer.property("conversationIdentityType", &self.conversation_identity_type)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamworkConversationIdentity {
+    const EXPECTING: &'static str = "a `teamworkConversationIdentity` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("displayName", &self.display_name)
+            .property("id", &self.id)
+            .property("conversationIdentityType", &self.conversation_identity_type)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamworkConversationIdentity {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamworkConversationIdentity;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamworkConversationIdentity` object")
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "displayName" => read.value(&mut self.display_name),
+            "id" => read.value(&mut self.id),
+            "conversationIdentityType" => {
+                read.value(&mut self.conversation_identity_type)
             }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamworkConversationIdentity, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamworkConversationIdentity as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "displayName" => value.display_name = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
-                        "conversationIdentityType" => {
-                            value.conversation_identity_type = map.next_value()?;
-                        }
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// The kind of conversation a conversation identity refers to.
 ///
 /// Graph enum `teamworkConversationIdentityType`. Any other string is kept in [`Self::Other`] and written back unchanged.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TeamworkConversationIdentityType {
     /// `team`.
-    #[serde(rename = "team")]
     Team,
     /// `channel`.
-    #[serde(rename = "channel")]
     Channel,
     /// `chat`.
-    #[serde(rename = "chat")]
     Chat,
     /// `unknownFutureValue`.
     /// Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.
-    #[serde(rename = "unknownFutureValue")]
     UnknownFutureValue,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl TeamworkConversationIdentityType {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::Team,
-        Self::Channel,
-        Self::Chat,
-        Self::UnknownFutureValue,
+impl crate::OpenEnum for TeamworkConversationIdentityType {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::Team, "team"),
+        (Self::Channel, "channel"),
+        (Self::Chat, "chat"),
+        (Self::UnknownFutureValue, "unknownFutureValue"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Team => "team",
-            Self::Channel => "channel",
-            Self::Chat => "chat",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for TeamworkConversationIdentityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "team" => Self::Team,
-            "channel" => Self::Channel,
-            "chat" => Self::Chat,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamworkConversationIdentityType {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(
-            deserializer,
-            "a `teamworkConversationIdentityType` string",
-        )
-    }
-}
-impl ::core::str::FromStr for TeamworkConversationIdentityType {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for TeamworkConversationIdentityType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for TeamworkConversationIdentityType {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `teamworkConversationIdentityType` string";
 }
 /// Content hosted by Teams, such as an inline image, with its bytes in base64.
 ///
 /// Graph entity type `teamworkHostedContent` (`#microsoft.graph.teamworkHostedContent`), derived from `entity`.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamworkHostedContent {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -8572,79 +3810,29 @@ pub struct TeamworkHostedContent {
     pub content_bytes: crate::Property<::std::string::String>,
     /// JSON `contentType` of `teamworkHostedContent`, `String`.
     pub content_type: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamworkHostedContent {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("contentBytes", &self.content_bytes)?;
-        writer.property("contentType", &self.content_type)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamworkHostedContent {
+    const EXPECTING: &'static str = "a `teamworkHostedContent` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("contentBytes", &self.content_bytes)
+            .property("contentType", &self.content_type)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamworkHostedContent {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamworkHostedContent;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamworkHostedContent` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamworkHostedContent, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamworkHostedContent as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "contentBytes" => value.content_bytes = map.next_value()?,
-                        "contentType" => value.content_type = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "contentBytes" => read.value(&mut self.content_bytes),
+            "contentType" => read.value(&mut self.content_type),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// The online meeting a meeting chat belongs to.
 ///
 /// Graph complex type `teamworkOnlineMeetingInfo` (`#microsoft.graph.teamworkOnlineMeetingInfo`).
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamworkOnlineMeetingInfo {
     /// JSON `calendarEventId` of `teamworkOnlineMeetingInfo`, `String`.
@@ -8653,156 +3841,55 @@ pub struct TeamworkOnlineMeetingInfo {
     pub join_web_url: crate::Property<::std::string::String>,
     /// JSON `organizer` of `teamworkOnlineMeetingInfo`, `teamworkUserIdentity`.
     pub organizer: crate::Property<crate::TeamworkUserIdentity>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamworkOnlineMeetingInfo {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("calendarEventId", &self.calendar_event_id)?;
-        writer.property("joinWebUrl", &self.join_web_url)?;
-        writer.property("organizer", &self.organizer)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamworkOnlineMeetingInfo {
+    const EXPECTING: &'static str = "a `teamworkOnlineMeetingInfo` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("calendarEventId", &self.calendar_event_id)
+            .property("joinWebUrl", &self.join_web_url)
+            .property("organizer", &self.organizer)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamworkOnlineMeetingInfo {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamworkOnlineMeetingInfo;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamworkOnlineMeetingInfo` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamworkOnlineMeetingInfo, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamworkOnlineMeetingInfo as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "calendarEventId" => value.calendar_event_id = map.next_value()?,
-                        "joinWebUrl" => value.join_web_url = map.next_value()?,
-                        "organizer" => value.organizer = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "calendarEventId" => read.value(&mut self.calendar_event_id),
+            "joinWebUrl" => read.value(&mut self.join_web_url),
+            "organizer" => read.value(&mut self.organizer),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A Teams tag (a named group of people); mentionable in beta only.
 ///
 /// Graph complex type `teamworkTagIdentity` (`#microsoft.graph.teamworkTagIdentity`), derived from `identity`. An open type: payloads may carry properties it does not declare.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamworkTagIdentity {
     /// JSON `displayName` of `identity`, `String`.
     pub display_name: crate::Property<::std::string::String>,
     /// JSON `id` of `identity`, `String`.
     pub id: crate::Property<::std::string::String>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamworkTagIdentity {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("id", &self.id)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamworkTagIdentity {
+    const EXPECTING: &'static str = "a `teamworkTagIdentity` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("displayName", &self.display_name).property("id", &self.id)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamworkTagIdentity {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamworkTagIdentity;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamworkTagIdentity` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamworkTagIdentity, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamworkTagIdentity as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "displayName" => value.display_name = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "displayName" => read.value(&mut self.display_name),
+            "id" => read.value(&mut self.id),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// A user as seen by Teams, including which kind of account they have.
 ///
 /// Graph complex type `teamworkUserIdentity` (`#microsoft.graph.teamworkUserIdentity`), derived from `identity`. An open type: payloads may carry properties it does not declare.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamworkUserIdentity {
     /// JSON `displayName` of `identity`, `String`.
@@ -8811,258 +3898,134 @@ pub struct TeamworkUserIdentity {
     pub id: crate::Property<::std::string::String>,
     /// JSON `userIdentityType` of `teamworkUserIdentity`, `teamworkUserIdentityType`.
     pub user_identity_type: crate::Property<crate::TeamworkUserIdentityType>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for TeamworkUserIdentity {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("displayName", &self.display_name)?;
-        writer.property("id", &self.id)?;
-        writer.property("userIdentityType", &self.user_identity_type)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for TeamworkUserIdentity {
+    const EXPECTING: &'static str = "a `teamworkUserIdentity` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("displayName", &self.display_name)
+            .property("id", &self.id)
+            .property("userIdentityType", &self.user_identity_type)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamworkUserIdentity {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = TeamworkUserIdentity;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `teamworkUserIdentity` object")
-            }
-            fn visit_map<A>(
-                self,
-                mut map: A,
-            ) -> ::core::result::Result<TeamworkUserIdentity, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <TeamworkUserIdentity as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "displayName" => value.display_name = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
-                        "userIdentityType" => {
-                            value.user_identity_type = map.next_value()?;
-                        }
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "displayName" => read.value(&mut self.display_name),
+            "id" => read.value(&mut self.id),
+            "userIdentityType" => read.value(&mut self.user_identity_type),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
 /// The kind of account behind a user identity.
 ///
 /// Graph enum `teamworkUserIdentityType`. Any other string is kept in [`Self::Other`] and written back unchanged.
 /// Evolvable members: `emailUser`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::serde::Serialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TeamworkUserIdentityType {
     /// `aadUser`.
-    #[serde(rename = "aadUser")]
     AadUser,
     /// `onPremiseAadUser`.
-    #[serde(rename = "onPremiseAadUser")]
     OnPremiseAadUser,
     /// `anonymousGuest`.
-    #[serde(rename = "anonymousGuest")]
     AnonymousGuest,
     /// `federatedUser`.
-    #[serde(rename = "federatedUser")]
     FederatedUser,
     /// `personalMicrosoftAccountUser`.
-    #[serde(rename = "personalMicrosoftAccountUser")]
     PersonalMicrosoftAccountUser,
     /// `skypeUser`.
-    #[serde(rename = "skypeUser")]
     SkypeUser,
     /// `phoneUser`.
-    #[serde(rename = "phoneUser")]
     PhoneUser,
     /// `unknownFutureValue`.
     /// Sent in place of any member declared after it (an evolvable member) unless the request asks for those with `Prefer: include-unknown-enum-members`.
-    #[serde(rename = "unknownFutureValue")]
     UnknownFutureValue,
     /// `emailUser`.
     /// Evolvable: the service sends it only to requests with `Prefer: include-unknown-enum-members`, and `unknownFutureValue` otherwise.
-    #[serde(rename = "emailUser")]
     EmailUser,
     /// A value this schema does not know, kept verbatim and written back unchanged.
-    #[serde(untagged)]
     Other(::std::string::String),
 }
-impl TeamworkUserIdentityType {
-    /// Every member the schema declares, in declared order.
-    pub const MEMBERS: &'static [Self] = &[
-        Self::AadUser,
-        Self::OnPremiseAadUser,
-        Self::AnonymousGuest,
-        Self::FederatedUser,
-        Self::PersonalMicrosoftAccountUser,
-        Self::SkypeUser,
-        Self::PhoneUser,
-        Self::UnknownFutureValue,
-        Self::EmailUser,
+impl crate::OpenEnum for TeamworkUserIdentityType {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::AadUser, "aadUser"),
+        (Self::OnPremiseAadUser, "onPremiseAadUser"),
+        (Self::AnonymousGuest, "anonymousGuest"),
+        (Self::FederatedUser, "federatedUser"),
+        (Self::PersonalMicrosoftAccountUser, "personalMicrosoftAccountUser"),
+        (Self::SkypeUser, "skypeUser"),
+        (Self::PhoneUser, "phoneUser"),
+        (Self::UnknownFutureValue, "unknownFutureValue"),
+        (Self::EmailUser, "emailUser"),
     ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AadUser => "aadUser",
-            Self::OnPremiseAadUser => "onPremiseAadUser",
-            Self::AnonymousGuest => "anonymousGuest",
-            Self::FederatedUser => "federatedUser",
-            Self::PersonalMicrosoftAccountUser => "personalMicrosoftAccountUser",
-            Self::SkypeUser => "skypeUser",
-            Self::PhoneUser => "phoneUser",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::EmailUser => "emailUser",
-            Self::Other(value) => value,
-        }
-    }
-}
-impl ::core::convert::From<&str> for TeamworkUserIdentityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "aadUser" => Self::AadUser,
-            "onPremiseAadUser" => Self::OnPremiseAadUser,
-            "anonymousGuest" => Self::AnonymousGuest,
-            "federatedUser" => Self::FederatedUser,
-            "personalMicrosoftAccountUser" => Self::PersonalMicrosoftAccountUser,
-            "skypeUser" => Self::SkypeUser,
-            "phoneUser" => Self::PhoneUser,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            "emailUser" => Self::EmailUser,
-            other => Self::Other(::std::borrow::ToOwned::to_owned(other)),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TeamworkUserIdentityType {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        crate::de::enum_member(deserializer, "a `teamworkUserIdentityType` string")
-    }
-}
-impl ::core::str::FromStr for TeamworkUserIdentityType {
-    type Err = ::core::convert::Infallible;
-    fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-        ::core::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::core::convert::AsRef<str> for TeamworkUserIdentityType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::core::fmt::Display for TeamworkUserIdentityType {
-    fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
+    const EXPECTING: &'static str = "a `teamworkUserIdentityType` string";
 }
 /// A Microsoft Entra user. Only `id` is modelled here; every other property is kept in `additional_properties`.
 ///
 /// Graph entity type `user` (`#microsoft.graph.user`), derived from `directoryObject`. An open type: payloads may carry properties it does not declare.
-/// Every property may be absent, `null` or present: see [`crate::Property`]. Undeclared properties are kept in `additional_properties`.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::cmp::PartialEq,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct User {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
     /// JSON `deletedDateTime` of `directoryObject`, `DateTimeOffset`.
     pub deleted_date_time: crate::Property<crate::DateTimeOffset>,
-    /// Properties the schema does not declare (`@odata.type`, `@odata.context`, new service
-    /// properties, ...), kept verbatim and written back.
+    /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
-impl ::serde::Serialize for User {
-    fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
-    where
-        S: ::serde::Serializer,
-    {
-        let mut writer = crate::ser::StructWriter::begin(
-            serializer,
-            &self.additional_properties,
-        )?;
-        writer.property("id", &self.id)?;
-        writer.property("deletedDateTime", &self.deleted_date_time)?;
-        writer.end(&self.additional_properties)
+impl crate::model::Model for User {
+    const EXPECTING: &'static str = "a `user` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id).property("deletedDateTime", &self.deleted_date_time)
     }
-}
-impl<'de> ::serde::Deserialize<'de> for User {
-    fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
-            type Value = User;
-            fn expecting(
-                &self,
-                formatter: &mut ::core::fmt::Formatter<'_>,
-            ) -> ::core::fmt::Result {
-                formatter.write_str("a `user` object")
-            }
-            fn visit_map<A>(self, mut map: A) -> ::core::result::Result<User, A::Error>
-            where
-                A: ::serde::de::MapAccess<'de>,
-            {
-                let mut value = <User as ::core::default::Default>::default();
-                while let ::core::option::Option::Some(key) = map
-                    .next_key::<crate::de::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "deletedDateTime" => value.deleted_date_time = map.next_value()?,
-                        _ => {
-                            crate::de::additional(
-                                &mut map,
-                                &mut value.additional_properties,
-                                key,
-                            )?
-                        }
-                    }
-                }
-                ::core::result::Result::Ok(value)
-            }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "deletedDateTime" => read.value(&mut self.deleted_date_time),
+            _ => read.other(&mut self.additional_properties),
         }
-        deserializer.deserialize_map(Visitor)
     }
 }
+crate::model::impl_models!(
+    additional_properties : AadUserConversationMember, AnonymousGuestConversationMember,
+    AzureCommunicationServicesUserConversationMember, CallEndedEventMessageDetail,
+    CallParticipantInfo, CallRecordingEventMessageDetail, CallStartedEventMessageDetail,
+    CallTranscriptEventMessageDetail, ChannelAddedEventMessageDetail,
+    ChannelDeletedEventMessageDetail, ChannelDescriptionUpdatedEventMessageDetail,
+    ChannelIdentity, ChannelRenamedEventMessageDetail,
+    ChannelSetAsFavoriteByDefaultEventMessageDetail,
+    ChannelUnsetAsFavoriteByDefaultEventMessageDetail, Chat, ChatMessage,
+    ChatMessageAttachment, ChatMessageFromIdentitySet, ChatMessageHistoryItem,
+    ChatMessageHostedContent, ChatMessageInfo, ChatMessageMention,
+    ChatMessageMentionedIdentitySet, ChatMessagePolicyViolation,
+    ChatMessagePolicyViolationPolicyTip, ChatMessageReaction,
+    ChatMessageReactionIdentitySet, ChatRenamedEventMessageDetail, ChatViewpoint,
+    ConversationMemberBase, ConversationMemberRoleUpdatedEventMessageDetail,
+    DirectoryObject, EventMessageDetailBase, IdentityBase, IdentitySetBase, ItemBody,
+    MeetingPolicyUpdatedEventMessageDetail, MembersAddedEventMessageDetail,
+    MembersDeletedEventMessageDetail, MembersJoinedEventMessageDetail,
+    MembersLeftEventMessageDetail, MessagePinnedEventMessageDetail,
+    MessageUnpinnedEventMessageDetail, MicrosoftAccountUserConversationMember,
+    PhoneUserConversationMember, PinnedChatMessageInfo, ResourceSpecificPermissionGrant,
+    SkypeForBusinessUserConversationMember, SkypeUserConversationMember,
+    TabUpdatedEventMessageDetail, TargetedChatMessage, TeamArchivedEventMessageDetail,
+    TeamCreatedEventMessageDetail, TeamDescriptionUpdatedEventMessageDetail,
+    TeamJoiningDisabledEventMessageDetail, TeamJoiningEnabledEventMessageDetail,
+    TeamRenamedEventMessageDetail, TeamUnarchivedEventMessageDetail, TeamsApp,
+    TeamsAppDefinition, TeamsAppInstallation, TeamsAppInstalledEventMessageDetail,
+    TeamsAppPermissionSet, TeamsAppRemovedEventMessageDetail,
+    TeamsAppResourceSpecificPermission, TeamsAppUpgradedEventMessageDetail, TeamsTab,
+    TeamsTabConfiguration, TeamworkApplicationIdentity, TeamworkConversationIdentity,
+    TeamworkHostedContent, TeamworkOnlineMeetingInfo, TeamworkTagIdentity,
+    TeamworkUserIdentity, User
+);
+crate::enums::impl_open_enum!(
+    Other : BodyType, CallRecordingStatus, ChatMessageActions, ChatMessageImportance,
+    ChatMessagePolicyViolationDlpActionTypes, ChatMessagePolicyViolationUserActionTypes,
+    ChatMessagePolicyViolationVerdictDetailsTypes, ChatMessageType, ChatType,
+    MigrationMode, TeamsAppResourceSpecificPermissionType,
+    TeamworkApplicationIdentityType, TeamworkCallEventType,
+    TeamworkConversationIdentityType, TeamworkUserIdentityType
+);
+crate::poly::impl_union!(ConversationMember, EventMessageDetail, Identity, IdentitySet);

@@ -1,13 +1,16 @@
-//! `AdditionalProperties`: the properties of an object that its model does not declare.
+//! `AdditionalProperties`: the properties of an object that its model does not declare, each
+//! kept as the JSON text it arrived as.
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::Value;
+use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
 
 /// Properties a model does not declare (`@odata.type`, `@odata.etag`, properties the service added
-/// after the schema was written, ...), in the order received, written back unchanged.
+/// after the schema was written, ...), in the order received, each kept as its JSON text byte for
+/// byte and written back unchanged: a number like `123456789012345678901234567890`, `-0` or
+/// `1e400` comes back exactly as it was. Values are typed on demand with [`get_as`](Self::get_as).
 ///
 /// A list rather than a map: most objects carry none or one or two, so a list allocates less and
 /// keeps the original order. A key that appears twice in the payload is kept twice and written
@@ -16,12 +19,15 @@ use std::fmt;
 /// ```
 /// # use graph_models::AdditionalProperties;
 /// let mut extra = AdditionalProperties::new();
-/// extra.insert("tenantId", "e61ef81e".into());
-/// assert_eq!(extra["tenantId"], "e61ef81e");
-/// assert_eq!(extra.get("missing"), None);
+/// extra.insert("tenantId", "e61ef81e");
+/// extra.insert_json("size", "123456789012345678901234567890").unwrap();
+/// assert_eq!(extra.get_str("tenantId").as_deref(), Some("e61ef81e"));
+/// assert_eq!(extra.get("size").unwrap().get(), "123456789012345678901234567890");
+/// assert_eq!(extra.get_as::<f64>("size").unwrap().unwrap(), 1.2345678901234568e29);
+/// assert!(extra.get("missing").is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdditionalProperties(Vec<(Cow<'static, str>, Value)>);
+#[derive(Debug, Clone, Default)]
+pub struct AdditionalProperties(Vec<(Cow<'static, str>, Box<RawValue>)>);
 
 /// Keys that appear on most objects that have undeclared properties at all; kept as static
 /// strings, they cost no allocation.
@@ -41,13 +47,43 @@ impl AdditionalProperties {
         AdditionalProperties(Vec::new())
     }
 
-    /// The value of `key`, the last one if the payload repeated it.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.iter().rev().find(|(it, _)| it == key).map(|(_, value)| value)
+    /// The JSON text of `key`'s value, the last one if the payload repeated it.
+    pub fn get(&self, key: &str) -> Option<&RawValue> {
+        self.0.iter().rev().find(|(it, _)| it == key).map(|(_, value)| &**value)
     }
 
-    /// Sets `key` to `value`, replacing the last entry of that key or appending a new one.
-    pub fn insert(&mut self, key: impl Into<String>, value: Value) {
+    /// The value of `key` read as `T`: `None` if there is no such key, an error if the value is
+    /// not a `T`.
+    pub fn get_as<T: DeserializeOwned>(&self, key: &str) -> Option<Result<T, serde_json::Error>> {
+        self.get(key).map(|raw| serde_json::from_str(raw.get()))
+    }
+
+    /// The value of `key` if it is a JSON string: borrowed unless it has escapes.
+    pub fn get_str(&self, key: &str) -> Option<Cow<'_, str>> {
+        let raw = self.get(key)?.get();
+        serde_json::from_str::<&str>(raw)
+            .map(Cow::Borrowed)
+            .or_else(|_| serde_json::from_str::<String>(raw).map(Cow::Owned))
+            .ok()
+    }
+
+    /// Sets `key` to `value` serialised as JSON, replacing the last entry of that key or
+    /// appending a new one. Values that cannot be JSON (a map with non-string keys) are skipped.
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Serialize) {
+        if let Ok(raw) = serde_json::value::to_raw_value(&value) {
+            self.insert_raw(key, raw);
+        }
+    }
+
+    /// Sets `key` to the JSON text `json`, kept as written; an error if it is not JSON.
+    pub fn insert_json(&mut self, key: impl Into<String>, json: &str) -> Result<(), serde_json::Error> {
+        let raw = RawValue::from_string(json.to_owned())?;
+        self.insert_raw(key, raw);
+        Ok(())
+    }
+
+    /// Sets `key` to an already parsed JSON text.
+    pub fn insert_raw(&mut self, key: impl Into<String>, value: Box<RawValue>) {
         let key = key.into();
         match self.0.iter_mut().rev().find(|(it, _)| *it == key) {
             Some((_, slot)) => *slot = value,
@@ -56,27 +92,28 @@ impl AdditionalProperties {
     }
 
     /// Removes every entry of `key`, returning the last value.
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
+    pub fn remove(&mut self, key: &str) -> Option<Box<RawValue>> {
         let mut removed = None;
-        self.0.retain_mut(|(it, value)| {
+        let mut kept = Vec::with_capacity(self.0.len());
+        for (it, value) in self.0.drain(..) {
             if it == key {
-                removed = Some(std::mem::take(value));
-                false
+                removed = Some(value);
             } else {
-                true
+                kept.push((it, value));
             }
-        });
+        }
+        self.0 = kept;
         removed
     }
 
     /// Keeps the entries for which `keep` returns true.
-    pub fn retain(&mut self, mut keep: impl FnMut(&str, &Value) -> bool) {
+    pub fn retain(&mut self, mut keep: impl FnMut(&str, &RawValue) -> bool) {
         self.0.retain(|(key, value)| keep(key, value));
     }
 
     /// The entries in the order received.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0.iter().map(|(key, value)| (&**key, value))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
+        self.0.iter().map(|(key, value)| (&**key, &**value))
     }
 
     /// How many entries there are.
@@ -90,7 +127,7 @@ impl AdditionalProperties {
     }
 
     /// Appends an entry as received, without looking for an earlier one of the same key.
-    pub(crate) fn push(&mut self, key: Cow<'_, str>, value: Value) {
+    pub(crate) fn push(&mut self, key: Cow<'_, str>, value: Box<RawValue>) {
         // Most objects carry one undeclared property (`@odata.type`): room for one, not the four a
         // `Vec` would reserve, keeps a page of them smaller.
         if self.0.capacity() == 0 {
@@ -99,31 +136,21 @@ impl AdditionalProperties {
         self.0.push((stored_key(key), value));
     }
 
-    /// The entries as a JSON object (a repeated key keeps its last value).
-    pub fn to_json_object(&self) -> serde_json::Map<String, Value> {
-        self.0.iter().map(|(key, value)| (key.clone().into_owned(), value.clone())).collect()
+    /// The entries as a JSON object (a repeated key keeps its last value). The conversion parses
+    /// every value, so numbers become `serde_json` numbers; the entries themselves keep the text.
+    pub fn to_json_object(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.0
+            .iter()
+            .filter_map(|(key, value)| Some((key.clone().into_owned(), serde_json::from_str(value.get()).ok()?)))
+            .collect()
     }
 }
 
-impl std::ops::Index<&str> for AdditionalProperties {
-    type Output = Value;
-
-    /// The value of `key`, or `Value::Null` when there is none, like `serde_json::Value`'s index.
-    fn index(&self, key: &str) -> &Value {
-        static NULL: Value = Value::Null;
-        self.get(key).unwrap_or(&NULL)
-    }
-}
-
-impl From<serde_json::Map<String, Value>> for AdditionalProperties {
-    fn from(object: serde_json::Map<String, Value>) -> Self {
-        object.into_iter().collect()
-    }
-}
-
-impl FromIterator<(String, Value)> for AdditionalProperties {
-    fn from_iter<I: IntoIterator<Item = (String, Value)>>(entries: I) -> Self {
-        AdditionalProperties(entries.into_iter().map(|(key, value)| (stored_key(Cow::Owned(key)), value)).collect())
+/// Equal when the same keys hold the same JSON text, in the same order.
+impl PartialEq for AdditionalProperties {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self.0.iter().zip(&other.0).all(|((a, x), (b, y))| a == b && x.get() == y.get())
     }
 }
 

@@ -10,6 +10,10 @@ use std::fmt;
 pub(crate) struct Key<'de>(Cow<'de, str>);
 
 impl<'de> Key<'de> {
+    pub(crate) fn borrowed(key: &'de str) -> Self {
+        Key(Cow::Borrowed(key))
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }

@@ -72,13 +72,13 @@ const VALUE: &str = "value";
 
 impl<T: Serialize> Serialize for Page<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut writer = StructWriter::begin(serializer, &self.additional_properties)?;
-        writer.property(CONTEXT, &self.context)?;
-        writer.property(COUNT, &self.count)?;
-        writer.property(NEXT_LINK, &self.next_link)?;
-        writer.property(DELTA_LINK, &self.delta_link)?;
-        writer.property(VALUE, &Property::Value(&self.value))?;
-        writer.end(&self.additional_properties)
+        StructWriter::begin(serializer, &self.additional_properties, None)
+            .property(CONTEXT, &self.context)
+            .property(COUNT, &self.count)
+            .property(NEXT_LINK, &self.next_link)
+            .property(DELTA_LINK, &self.delta_link)
+            .property(VALUE, &Property::Value(&self.value))
+            .end(&self.additional_properties)
     }
 }
 

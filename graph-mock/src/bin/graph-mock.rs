@@ -3,6 +3,10 @@
 use clap::Parser;
 use std::time::Duration;
 
+/// mimalloc, as in graph-chat: serving is building and serialising models.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A local server that behaves like the Microsoft Graph Teams chat endpoints.
 #[derive(Debug, Parser)]
 #[command(version)]
