@@ -4,9 +4,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Read Microsoft Teams chats through Microsoft Graph, or through an embedded mock of it.
 ///
-/// Credentials come from GRAPH_TOKEN, or GRAPH_TENANT_ID + GRAPH_CLIENT_ID + GRAPH_CLIENT_SECRET
-/// (client credentials). With neither and no --base-url, graph-chat starts the embedded mock
-/// server and talks to it.
+/// Credentials, first found wins: GRAPH_TOKEN; GRAPH_TENANT_ID + GRAPH_CLIENT_ID +
+/// GRAPH_CLIENT_SECRET (+ GRAPH_AUTHORITY); AZURE_TENANT_ID + AZURE_CLIENT_ID +
+/// AZURE_CLIENT_SECRET (+ AZURE_AUTHORITY_HOST). With none and no --base-url, graph-chat starts
+/// the embedded mock server and talks to it.
 #[derive(Debug, Parser)]
 #[command(name = "graph-chat", version)]
 pub struct Cli {
@@ -37,8 +38,19 @@ pub struct Global {
     #[arg(long, global = true, default_value_t = 6)]
     pub max_retries: u32,
     /// Use the embedded mock Graph server, even when credentials are set.
+    #[cfg(feature = "mock")]
     #[arg(long, global = true, conflicts_with = "base_url")]
     pub mock: bool,
+}
+
+impl Global {
+    /// Whether `--mock` asks for the embedded mock.
+    pub fn wants_mock(&self) -> bool {
+        #[cfg(feature = "mock")]
+        return self.mock;
+        #[cfg(not(feature = "mock"))]
+        false
+    }
 }
 
 /// A national cloud.
@@ -122,9 +134,9 @@ pub enum MessagesCommand {
     },
     /// Export every message of every chat of a user (getAllMessages) as JSON lines, as received.
     Export {
-        /// The user id or user principal name.
+        /// The user id or user principal name. Leave it out to see the embedded mock's users.
         #[arg(long)]
-        user: String,
+        user: Option<String>,
         /// The file to write, one message per line.
         #[arg(long)]
         out: std::path::PathBuf,

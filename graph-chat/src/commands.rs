@@ -3,17 +3,16 @@
 use crate::cli::{ChatsCommand, ExpandArg, MembersCommand};
 use crate::describe::{describe, Names};
 use crate::error::CliError;
-use crate::render::{clip, table, text, time, RowWriter};
+use crate::render::{clip, text, time, Table};
+use crate::text::body_text;
 use futures::TryStreamExt;
-use graph_client::{ChatMessageExt, ChatScope, GraphClient};
+use graph_client::{ChatScope, GraphClient};
 use graph_models::{Chat, ChatMessage, ChatMessageInfo, ConversationMember};
 use std::io::Write;
 
 /// Writes one JSON object per line.
 fn json_line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> Result<(), CliError> {
-    serde_json::to_writer(&mut *out, value).map_err(std::io::Error::from)?;
-    writeln!(out)?;
-    Ok(())
+    Ok(crate::jsonl::write_value(out, value)?)
 }
 
 /// `chats list` and `chats get`.
@@ -46,9 +45,11 @@ pub async fn chats(
                 }
                 return Ok(());
             }
-            // A user may be in thousands of chats: rows are written as they arrive.
-            let header = &["type", "topic", "members", "last message", "time"];
-            let mut rows = RowWriter::new(out, header, &[CHAT_TYPE_WIDTH, TOPIC_WIDTH, MEMBERS_WIDTH, PREVIEW_WIDTH]);
+            // A user may be in thousands of chats: rows are written as they arrive. The id comes
+            // last, unpadded, to be copied into `messages list`.
+            let header = &["type", "topic", "members", "last message", "time", "id"];
+            let widths = &[CHAT_TYPE_WIDTH, TOPIC_WIDTH, MEMBERS_WIDTH, PREVIEW_WIDTH, TIME_WIDTH];
+            let mut rows = Table::new(out, header, widths);
             while let Some(chat) = chats.try_next().await? {
                 rows.row(&chat_row(&chat))?;
             }
@@ -99,6 +100,7 @@ fn chat_row(chat: &Chat) -> Vec<String> {
         members.map_or("-".to_owned(), |it| it.len().to_string()),
         preview.map_or("-".to_owned(), |it| clip(&preview_text(it, &names), PREVIEW_WIDTH)),
         preview.map_or("-".to_owned(), |it| time(&it.created_date_time)),
+        text(&chat.id),
     ]
 }
 
@@ -109,11 +111,9 @@ fn preview_text(preview: &ChatMessageInfo, names: &Names) -> String {
     if preview.is_deleted.get() == Some(&true) {
         return "(deleted)".to_owned();
     }
-    let mut as_message = ChatMessage::default();
-    as_message.body = preview.body.clone();
-    as_message.from = preview.from.clone();
-    let sender = as_message.from_display_name().map(|it| format!("{it}: ")).unwrap_or_default();
-    format!("{sender}{}", as_message.plain_text())
+    let sender = preview.from.get().and_then(|from| from.identity()).and_then(|it| it.display_name().as_deref());
+    let sender = sender.filter(|it| !it.is_empty()).map(|it| format!("{it}: ")).unwrap_or_default();
+    format!("{sender}{}", body_text(&preview.body))
 }
 
 fn write_chat(out: &mut impl Write, chat: &Chat) -> Result<(), CliError> {
@@ -177,7 +177,7 @@ pub async fn list_messages(
         return Ok(());
     }
     // A chat may hold years of messages: rows are written as they arrive, not held for a table.
-    let mut rows = RowWriter::new(out, &["time", "from", "message"], &[TIME_WIDTH, NAME_WIDTH]);
+    let mut rows = Table::new(out, &["time", "from", "message"], &[TIME_WIDTH, NAME_WIDTH]);
     while let Some(message) = messages.try_next().await? {
         rows.row(&message_row(&message, &names))?;
     }
@@ -193,11 +193,11 @@ const NAME_WIDTH: usize = 24;
 fn message_row(message: &ChatMessage, names: &Names) -> Vec<String> {
     let (from, body) = if let Some(detail) = message.event_detail.get() {
         ("-".to_owned(), describe(detail, names))
-    } else if message.deleted_date_time.is_value() {
-        (message.from_display_name().unwrap_or("-").to_owned(), "(deleted)".to_owned())
+    } else if message.is_deleted() {
+        (message.sender_name().unwrap_or("-").to_owned(), "(deleted)".to_owned())
     } else {
         let edited = if message.last_edited_date_time.is_value() { " (edited)" } else { "" };
-        (message.from_display_name().unwrap_or("-").to_owned(), format!("{}{edited}", message.plain_text()))
+        (message.sender_name().unwrap_or("-").to_owned(), format!("{}{edited}", body_text(&message.body)))
     };
     vec![time(&message.created_date_time), clip(&from, NAME_WIDTH), clip(&body, 100)]
 }
@@ -228,12 +228,14 @@ pub async fn members(
 ) -> Result<(), CliError> {
     let MembersCommand::List { chat_id } = command;
     let mut members = client.chat(&chat_id).members().items();
-    let mut rows = Vec::new();
-    while let Some(member) = members.try_next().await? {
-        if json {
+    if json {
+        while let Some(member) = members.try_next().await? {
             json_line(out, &member)?;
-            continue;
         }
+        return Ok(());
+    }
+    let mut rows = Table::new(out, &["name", "roles", "kind", "user id"], &[NAME_WIDTH, ROLES_WIDTH, KIND_WIDTH]);
+    while let Some(member) = members.try_next().await? {
         let odata_type = member.odata_type();
         let kind = odata_type
             .as_deref()
@@ -241,18 +243,21 @@ pub async fn members(
             .trim_start_matches("#microsoft.graph.")
             .trim_end_matches("ConversationMember");
         let roles = member.roles().get().map(|it| it.join(", ")).unwrap_or_default();
-        rows.push(vec![
-            member_display_name(&member).unwrap_or("-").to_owned(),
+        rows.row(&[
+            clip(member_display_name(&member).unwrap_or("-"), NAME_WIDTH),
             if roles.is_empty() { "-".to_owned() } else { roles },
             kind.to_owned(),
             member.user_id().unwrap_or("-").to_owned(),
-        ]);
+        ])?;
     }
-    if !json {
-        writeln!(out, "{}", table(&["name", "roles", "kind", "user id"], rows))?;
-    }
+    rows.finish()?;
     Ok(())
 }
+
+/// Fits `owner`, the one role Graph names; a longer list pushes the rest of its row right.
+const ROLES_WIDTH: usize = 5;
+/// Fits `aadUser`, the usual member kind; a longer one pushes the rest of its row right.
+const KIND_WIDTH: usize = 7;
 
 fn member_display_name(member: &ConversationMember) -> Option<&str> {
     member.display_name().as_deref()

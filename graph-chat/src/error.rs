@@ -1,6 +1,7 @@
 //! What can end a command, and how it is reported: one line on stderr and an exit code.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// A failed command.
@@ -12,8 +13,17 @@ pub enum CliError {
     /// option value or the configuration before sending anything (exit code 2, see
     /// [`refused_before_sending`]).
     Graph(graph_client::Error),
-    /// A local file or socket failed (exit code 1).
+    /// A local file failed (exit code 1): what was being done to which file.
+    File { action: &'static str, path: PathBuf, error: std::io::Error },
+    /// A socket or the terminal failed (exit code 1).
     Io(std::io::Error),
+}
+
+impl CliError {
+    /// A closure that turns an I/O error into one naming `path`, for `map_err`.
+    pub fn file<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> CliError + 'a {
+        move |error| CliError::File { action, path: path.to_owned(), error }
+    }
 }
 
 impl From<graph_client::Error> for CliError {
@@ -34,7 +44,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => ExitCode::from(2),
             CliError::Graph(error) if refused_before_sending(error) => ExitCode::from(2),
-            CliError::Graph(_) | CliError::Io(_) => ExitCode::from(1),
+            CliError::Graph(_) | CliError::File { .. } | CliError::Io(_) => ExitCode::from(1),
         }
     }
 }
@@ -52,6 +62,7 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::Usage(message) => write!(f, "{message}"),
+            CliError::File { action, path, error } => write!(f, "cannot {action} `{}`: {error}", path.display()),
             CliError::Io(error) => write!(f, "{error}"),
             CliError::Graph(error) => match error.http() {
                 // The OData code and message, and the request-id a support request needs.

@@ -5,7 +5,7 @@ use crate::error::CliError;
 use futures::TryStreamExt;
 use graph_client::{GraphClient, Model};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -61,7 +61,7 @@ pub async fn export(client: &GraphClient, export: Export) -> Result<Exported, Cl
     progress.finish_and_clear();
     match result {
         Ok(done) => {
-            std::fs::rename(&partial, &out)?;
+            std::fs::rename(&partial, &out).map_err(CliError::file("move the finished export to", &out))?;
             if std::io::stderr().is_terminal() {
                 eprintln!("exported {} messages from {} pages to {}", done.messages, done.pages, out.display());
             }
@@ -81,14 +81,14 @@ async fn write_pages(
     partial: &std::path::Path,
     progress: &ProgressBar,
 ) -> Result<Exported, CliError> {
-    let mut writer = std::io::BufWriter::new(std::fs::File::create(partial)?);
+    let write_error = || CliError::file("write", partial);
+    let mut writer = std::io::BufWriter::new(std::fs::File::create(partial).map_err(write_error())?);
     let started = Instant::now();
     let mut done = Exported { messages: 0, pages: 0 };
     let mut pages = request.raw_pages();
     while let Some(page) = pages.try_next().await? {
         for message in &page.value {
-            write_one_line(&mut writer, message.get().as_bytes())?;
-            writer.write_all(b"\n")?;
+            crate::jsonl::write_line(&mut writer, message.get().as_bytes()).map_err(write_error())?;
         }
         done.messages += page.value.len() as u64;
         done.pages += 1;
@@ -100,23 +100,8 @@ async fn write_pages(
             client.retries()
         ));
     }
-    writer.into_inner().map_err(|it| it.into_error())?.sync_all()?;
+    writer.into_inner().map_err(|it| it.into_error()).and_then(|file| file.sync_all()).map_err(write_error())?;
     Ok(done)
-}
-
-/// Writes a JSON text as received, except that each CR and LF byte becomes a space, so that a
-/// pretty-printed message still takes one line. That keeps the value: a JSON string cannot hold a
-/// raw CR or LF (they must be escaped as `\r` and `\n`), so in a valid JSON text every CR and LF
-/// byte is whitespace between tokens, where a space means the same. (Nor can those bytes be part
-/// of a multi-byte UTF-8 character.) Compact text has none and is written byte for byte.
-fn write_one_line(out: &mut impl Write, json: &[u8]) -> std::io::Result<()> {
-    for (index, part) in json.split(|byte| matches!(byte, b'\r' | b'\n')).enumerate() {
-        if index > 0 {
-            out.write_all(b" ")?;
-        }
-        out.write_all(part)?;
-    }
-    Ok(())
 }
 
 /// A spinner on a terminal, nothing otherwise.

@@ -3,37 +3,21 @@
 use graph_models::{DateTimeOffset, Property};
 use std::fmt::Write as _;
 
-/// An aligned table without borders, its header in capitals.
-pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
-    let mut table = comfy_table::Table::new();
-    table.load_preset(comfy_table::presets::NOTHING);
-    table.set_content_arrangement(comfy_table::ContentArrangement::Disabled);
-    table.set_header(header.iter().map(|it| it.to_uppercase()));
-    for row in rows {
-        table.add_row(row);
-    }
-    let text = table.to_string();
-    let lines: Vec<&str> = text.lines().map(|it| it.trim_end()).collect();
-    // The preset pads every cell by one space; the first column needs no left margin.
-    let margin = lines.iter().map(|it| it.len() - it.trim_start().len()).min().unwrap_or(0);
-    lines.iter().map(|it| it.get(margin..).unwrap_or_default()).collect::<Vec<_>>().join("\n")
-}
-
-/// Rows written as they arrive, in columns of fixed widths, for listings too long to hold until
-/// the last page: the first row appears at once and memory stays flat. A longer value is kept
-/// whole and pushes the rest of its row to the right. The header is written with the first row,
-/// or by [`Self::finish`] when there is none.
-pub struct RowWriter<'a, W: std::io::Write> {
+/// A table written row by row as the rows arrive, in columns of fixed widths, its header in
+/// capitals: the first row appears at once and memory stays flat however long the listing. A
+/// longer value is kept whole and pushes the rest of its row to the right. The header is written
+/// with the first row, or by [`Self::finish`] when there is none.
+pub struct Table<'a, W: std::io::Write> {
     out: &'a mut W,
     header: &'static [&'static str],
     widths: &'static [usize],
     started: bool,
 }
 
-impl<'a, W: std::io::Write> RowWriter<'a, W> {
+impl<'a, W: std::io::Write> Table<'a, W> {
     /// Columns named by `header`, all but the last padded to `widths`.
     pub fn new(out: &'a mut W, header: &'static [&'static str], widths: &'static [usize]) -> Self {
-        RowWriter { out, header, widths, started: false }
+        Table { out, header, widths, started: false }
     }
 
     /// Writes one row (the header first, if it is the first).
@@ -99,11 +83,11 @@ pub fn text(value: &Property<String>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::RowWriter;
+    use super::Table;
 
     fn written(rows: &[&[&str]]) -> String {
         let mut out = Vec::new();
-        let mut writer = RowWriter::new(&mut out, &["time", "from", "message"], &[4, 3]);
+        let mut writer = Table::new(&mut out, &["time", "from", "message"], &[4, 3]);
         for row in rows {
             writer.row(&row.iter().map(|it| it.to_string()).collect::<Vec<_>>()).unwrap();
         }

@@ -8,10 +8,23 @@ use std::time::{Duration, Instant};
 /// The documented chat whose messages the seed pages list.
 const SEED_CHAT: &str = "19:2da4c29f6d7041eca70b638b43d45437@thread.v2";
 
+/// Every variable graph-chat reads credentials from, cleared for each run.
+const CREDENTIAL_VARIABLES: [&str; 9] = [
+    "GRAPH_TOKEN",
+    "GRAPH_TENANT_ID",
+    "GRAPH_CLIENT_ID",
+    "GRAPH_CLIENT_SECRET",
+    "GRAPH_AUTHORITY",
+    "AZURE_TENANT_ID",
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_AUTHORITY_HOST",
+];
+
 fn graph_chat(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_graph-chat"));
     command.args(args);
-    for name in ["GRAPH_TOKEN", "GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_SECRET"] {
+    for name in CREDENTIAL_VARIABLES {
         command.env_remove(name);
     }
     command.envs(env.iter().copied());
@@ -109,22 +122,7 @@ async fn export_writes_every_message_once_despite_throttling_and_outages() {
     let mut files = Vec::new();
     for (name, server) in [("clean", &clean), ("faulty", &faulty)] {
         let file = dir.join(format!("{name}.jsonl"));
-        let user = server.users()[0].id.clone();
-        let args = [
-            "messages",
-            "export",
-            "--user",
-            &user,
-            "--out",
-            file.to_str().unwrap(),
-            "--base-url",
-            &server.base_url(),
-            "--max-retries",
-            "8",
-        ];
-        let output =
-            run(args.iter().map(|it| it.to_string()).collect(), vec![("GRAPH_TOKEN".into(), server.token().into())])
-                .await;
+        let output = export(&file, server, &["--max-retries", "8"]).await;
         assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
         assert!(output.stderr.is_empty(), "quiet when not on a terminal");
         files.push(std::fs::read_to_string(&file).unwrap());
@@ -150,27 +148,24 @@ async fn export_refuses_a_foreign_next_link() {
     )
     .await;
     let file = std::env::temp_dir().join(format!("graph-chat-foreign-{}.jsonl", std::process::id()));
-    let user = server.users()[0].id.clone();
-    let args =
-        ["messages", "export", "--user", &user, "--out", file.to_str().unwrap(), "--base-url", &server.base_url()];
-    let output =
-        run(args.iter().map(|it| it.to_string()).collect(), vec![("GRAPH_TOKEN".into(), server.token().into())]).await;
+    let output = export(&file, &server, &[]).await;
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("another origin") && stderr.contains("127.0.0.2:9"), "{stderr}");
     assert!(!file.exists(), "no file by the requested name after a failed export");
 }
 
-/// Runs `messages export` against `server` into a fresh file and returns the output and the file.
-async fn export_from(server_url: String, token: String, name: &str, extra: &[&str]) -> (Output, std::path::PathBuf) {
-    let file = std::env::temp_dir().join(format!("graph-chat-{name}-{}.jsonl", std::process::id()));
-    let mut args: Vec<String> = ["messages", "export", "--user", "someone", "--out", file.to_str().unwrap()]
-        .iter()
-        .map(|it| it.to_string())
-        .collect();
-    args.extend(["--base-url".to_owned(), server_url]);
-    args.extend(extra.iter().map(|it| it.to_string()));
-    (run(args, vec![("GRAPH_TOKEN".into(), token)]).await, file)
+/// Runs `messages export` of `user` from the Graph root `base_url` into `file`, with `extra` options.
+async fn export_from(base_url: &str, token: &str, user: &str, file: &std::path::Path, extra: &[&str]) -> Output {
+    let file = file.to_str().unwrap();
+    let mut args = vec!["messages", "export", "--user", user, "--out", file, "--base-url", base_url];
+    args.extend(extra);
+    run(args.into_iter().map(str::to_owned).collect(), vec![("GRAPH_TOKEN".into(), token.to_owned())]).await
+}
+
+/// Runs `messages export` of `server`'s first user into `file`, with `extra` options.
+async fn export(file: &std::path::Path, server: &MockServer, extra: &[&str]) -> Output {
+    export_from(&server.base_url(), server.token(), &server.users()[0].id, file, extra).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -178,23 +173,8 @@ async fn export_takes_the_model_as_graph_writes_it_in_either_case() {
     let server =
         mock(DatasetConfig { seed_examples: false, chats: 1, messages_per_chat: 3, seed: 1 }, Faults::default()).await;
     for model in ["A", "B", "a", "b"] {
-        let user = server.users()[0].id.clone();
         let file = std::env::temp_dir().join(format!("graph-chat-model-{model}-{}.jsonl", std::process::id()));
-        let args = [
-            "messages",
-            "export",
-            "--user",
-            &user,
-            "--out",
-            file.to_str().unwrap(),
-            "--base-url",
-            &server.base_url(),
-            "--model",
-            model,
-        ];
-        let output =
-            run(args.iter().map(|it| it.to_string()).collect(), vec![("GRAPH_TOKEN".into(), server.token().into())])
-                .await;
+        let output = export(&file, &server, &["--model", model]).await;
         assert!(output.status.success(), "--model {model}: {}", String::from_utf8_lossy(&output.stderr));
         assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 3);
         std::fs::remove_file(&file).unwrap();
@@ -228,14 +208,12 @@ fn a_closed_stdout_ends_the_command_quietly_and_successfully() {
         &["chats", "list", "--mock"],
         &["members", "list", SEED_CHAT, "--mock"],
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_graph-chat"))
-            .args(args)
-            .env_remove("GRAPH_TOKEN")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_graph-chat"));
+        for name in CREDENTIAL_VARIABLES {
+            command.env_remove(name);
+        }
+        let mut child =
+            command.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
         // The reader goes away before graph-chat has written anything, as `| head -0` would.
         drop(child.stdout.take());
         let status = wait_at_most(&mut child, Duration::from_secs(60));
@@ -349,7 +327,8 @@ async fn export_keeps_one_message_per_line_when_the_server_pretty_prints() {
     });
     // Pretty-printed, with CRLF line ends for good measure.
     let body = serde_json::to_string_pretty(&page).unwrap().replace('\n', "\r\n");
-    let (output, file) = export_from(serve_forever(body), "token".into(), "pretty", &[]).await;
+    let file = std::env::temp_dir().join(format!("graph-chat-pretty-{}.jsonl", std::process::id()));
+    let output = export_from(&serve_forever(body), "token", "someone", &file, &[]).await;
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::remove_file(&file).unwrap();
@@ -361,4 +340,57 @@ async fn export_keeps_one_message_per_line_when_the_server_pretty_prints() {
         assert!(value.is_object(), "{line}");
         assert_eq!(value, message(id, content), "the same value as received");
     }
+}
+
+#[test]
+fn an_unwritable_out_file_is_named_in_the_error() {
+    let out = std::env::temp_dir().join(format!("graph-chat-no-such-dir-{}", std::process::id())).join("x.jsonl");
+    let output = graph_chat(
+        &["messages", "export", "--user", "AdeleV@contoso.com", "--out", out.to_str().unwrap(), "--mock"],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let partial = out.with_extension("jsonl.partial");
+    let expected = format!("graph-chat: error: cannot write `{}`: ", partial.display());
+    assert!(stderr.starts_with(&expected), "{stderr}");
+}
+
+#[test]
+fn export_without_a_user_lists_the_embedded_mocks_users() {
+    let output = graph_chat(&["messages", "export", "--out", "unused.jsonl", "--mock"], &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("messages export needs --user; the embedded mock's users are:"), "{stderr}");
+    let first = stderr.lines().nth(1).expect("a user per line").trim().to_owned();
+    let upn = first.split_whitespace().next().unwrap();
+    // Each line is a user that works: the export with it succeeds.
+    let out = std::env::temp_dir().join(format!("graph-chat-mock-user-{}.jsonl", std::process::id()));
+    let export = graph_chat(&["messages", "export", "--user", upn, "--out", out.to_str().unwrap(), "--mock"], &[]);
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    assert!(std::fs::read_to_string(&out).unwrap().lines().count() > 0);
+    std::fs::remove_file(out).unwrap();
+}
+
+#[test]
+fn client_credentials_come_from_graph_or_else_azure_variables() {
+    // A closed port as the authority: the error shows which set was read, without a network.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let authority = format!("http://{closed}");
+    let azure = [
+        ("AZURE_TENANT_ID", "tenant"),
+        ("AZURE_CLIENT_ID", "app"),
+        ("AZURE_CLIENT_SECRET", "secret"),
+        ("AZURE_AUTHORITY_HOST", authority.as_str()),
+    ];
+    let args = ["chats", "list", "--base-url", "http://127.0.0.1:9/v1.0"];
+    let from_azure = graph_chat(&args, &azure);
+    let stderr = String::from_utf8_lossy(&from_azure.stderr);
+    assert!(stderr.contains("could not reach the token endpoint"), "{stderr}");
+    assert!(!stderr.contains("secret"), "{stderr}");
+    // One GRAPH_ variable selects the GRAPH_ set, which must then be complete: never mixed.
+    let mixed = graph_chat(&args, &[azure[0], azure[1], azure[2], ("GRAPH_CLIENT_ID", "other-app")]);
+    let stderr = String::from_utf8_lossy(&mixed.stderr);
+    assert_eq!(mixed.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("environment variable GRAPH_TENANT_ID is not set"), "{stderr}");
 }

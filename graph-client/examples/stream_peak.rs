@@ -11,7 +11,7 @@
 mod loopback;
 
 use futures::TryStreamExt;
-use graph_client::{ChatMessageExt, GraphClient};
+use graph_client::GraphClient;
 use std::time::Instant;
 
 const PER_PAGE: usize = 50;
@@ -35,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut streamed, mut text_bytes) = (0usize, 0usize);
     while let Some(message) = messages.try_next().await? {
         streamed += 1;
-        text_bytes += message.plain_text().len();
+        text_bytes += message.body_content().map_or(0, str::len);
     }
     let elapsed = started.elapsed();
 

@@ -1,9 +1,9 @@
-//! Access tokens and where they come from: the [`TokenProvider`] trait and a static
-//! [`BearerToken`]. The client-credentials flow is in [`crate::ClientCredentials`].
+//! Access tokens and where they come from: [`TokenProvider`] and a static [`BearerToken`].
 
 use crate::cloud::Cloud;
 use crate::error::AuthError;
 use futures::future::BoxFuture;
+use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
@@ -18,16 +18,25 @@ use std::time::{Duration, Instant};
 /// assert!(!format!("{token:?}").contains("abc123"));
 /// assert_eq!(token.secret(), "eyJ0eXAi.abc123");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct AccessToken {
-    secret: Arc<str>,
+    /// Zeroed when the last clone is dropped.
+    secret: Arc<SecretString>,
     expires_at: Option<Instant>,
 }
+
+impl PartialEq for AccessToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.secret() == other.secret() && self.expires_at == other.expires_at
+    }
+}
+
+impl Eq for AccessToken {}
 
 impl AccessToken {
     /// A token without a known expiry.
     pub fn new(secret: impl Into<String>) -> Self {
-        AccessToken { secret: Arc::from(secret.into()), expires_at: None }
+        AccessToken { secret: Arc::new(SecretString::from(secret.into())), expires_at: None }
     }
 
     /// The same token, expiring at `expires_at`.
@@ -37,7 +46,7 @@ impl AccessToken {
 
     /// The token itself, for the `Authorization` header. Handle with care.
     pub fn secret(&self) -> &str {
-        &self.secret
+        self.secret.expose_secret()
     }
 
     /// When the token expires, if known.
@@ -115,21 +124,14 @@ impl<P: TokenProvider> TokenProvider for Arc<P> {
     }
 }
 
-/// A fixed bearer token, e.g. one obtained by another tool. It cannot be refreshed, so a 401 is
-/// final.
-#[derive(Clone)]
+/// A fixed bearer token, e.g. from another tool. It cannot be refreshed: a 401 is final.
+#[derive(Debug, Clone)]
 pub struct BearerToken(AccessToken);
 
 impl BearerToken {
     /// Wraps a token.
     pub fn new(secret: impl Into<String>) -> Self {
         BearerToken(AccessToken::new(secret))
-    }
-}
-
-impl fmt::Debug for BearerToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("BearerToken").field(&"<redacted>").finish()
     }
 }
 

@@ -1,5 +1,4 @@
-//! National clouds: each selects the Graph root, the token authority and the `.default` scope
-//! together, because tokens of one cloud are not accepted by another.
+//! National clouds: Graph root, token authority and scope go together.
 
 use std::net::IpAddr;
 use url::{Host, Url};
@@ -57,8 +56,8 @@ impl Cloud {
     }
 }
 
-/// Checks that a URL the client will send a secret to is `https`, or plain `http` to a loopback
-/// address, and carries no credentials, query or fragment. Returns it without a trailing slash.
+/// A URL the client sends a secret to, without trailing slash: `https` or loopback `http`, with
+/// no credentials, query or fragment.
 pub(crate) fn checked_root(text: &str, what: &str) -> Result<String, String> {
     let url = Url::parse(text).map_err(|err| format!("{what} `{text}` is not a URL: {err}"))?;
     match url.scheme() {

@@ -1,8 +1,7 @@
-//! Percent-encoding of path segments and query values, and OData literals.
-//!
-//! Ids are encoded as exactly one path segment, so an id can never add a segment, a query or a
-//! fragment; query values are encoded so that they can never end their parameter or add one.
+//! Percent-encoding and OData literals: an id is one path segment, a query value one value.
 
+use crate::error::Error;
+use crate::request::Invalid;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Everything but RFC 3986 unreserved characters, `:` and `@` (which Graph's own documentation
@@ -13,21 +12,31 @@ const SEGMENT: &AsciiSet =
 /// Everything but RFC 3986 unreserved characters: `&`, `=`, `+`, `#`, `%` and spaces included.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// Encodes an id as one path segment. Empty ids and the dot segments `.` and `..` (which URL
-/// parsers would resolve away, encoded or not) are refused, with the reason.
-pub(crate) fn segment(what: &str, id: &str) -> Result<String, String> {
-    if id.is_empty() {
-        return Err(format!("the {what} must not be empty"));
+/// An id encoded as exactly one path segment, or why it cannot be one: empty ids and the dot
+/// segments `.` and `..` (which URL parsers would resolve away, encoded or not) are refused.
+#[derive(Debug, Clone)]
+pub(crate) struct Segment(Result<String, Invalid>);
+
+impl Segment {
+    /// `id`, which names a `what` ("chat id") in errors.
+    pub(crate) fn new(what: &'static str, id: &str) -> Self {
+        Segment(match id {
+            "" => Err(Invalid::EmptyId(what)),
+            "." => Err(Invalid::DotSegment(what, ".")),
+            ".." => Err(Invalid::DotSegment(what, "..")),
+            _ => Ok(utf8_percent_encode(id, SEGMENT).to_string()),
+        })
     }
-    if id == "." || id == ".." {
-        return Err(format!("the {what} must not be `{id}`"));
+
+    /// The encoded segment.
+    pub(crate) fn encoded(&self) -> Result<&str, Error> {
+        self.0.as_deref().map_err(|invalid| invalid.clone().into())
     }
-    Ok(utf8_percent_encode(id, SEGMENT).to_string())
 }
 
 /// A query string of `$`-prefixed OData options (names are literal) and encoded values.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Query(Vec<(&'static str, String)>);
+pub struct Query(Vec<(&'static str, String)>);
 
 impl Query {
     /// Adds a parameter with its value as given (it is encoded when written).
@@ -61,8 +70,7 @@ pub fn odata_string(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
-/// A `$filter` `Edm.DateTimeOffset` literal: unquoted, UTC, `Z`, millisecond precision (sub-
-/// millisecond digits are truncated), as in `2020-06-04T18:03:11.591Z`.
+/// A `$filter` `Edm.DateTimeOffset` literal, UTC to the millisecond: `2020-06-04T18:03:11.591Z`.
 pub(crate) fn datetime_literal(timestamp: jiff::Timestamp) -> String {
     timestamp.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
@@ -73,6 +81,7 @@ mod tests {
 
     #[test]
     fn hostile_ids_stay_one_segment() {
+        let segment = |what, id| Segment::new(what, id).encoded().map(str::to_owned);
         assert_eq!(segment("chat id", "19:abc@thread.v2").unwrap(), "19:abc@thread.v2");
         assert_eq!(segment("chat id", "a/../b?x=1#frag").unwrap(), "a%2F..%2Fb%3Fx%3D1%23frag");
         assert_eq!(segment("chat id", "50%").unwrap(), "50%25");

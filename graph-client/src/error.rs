@@ -1,7 +1,7 @@
 //! The crate's one [`Error`] type, the HTTP error it carries and the token errors.
 
-use crate::odata::ODataError;
 use graph_models::DecodeError;
+use graph_models::ODataError;
 use reqwest::StatusCode;
 use std::fmt;
 use std::time::Duration;
@@ -11,17 +11,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong when calling Graph.
 ///
-/// Branch on the variant, and for [`Error::Http`] on [`HttpError::kind`] or the OData
-/// [`ODataError::code`], never on message text.
-///
-/// No error shows the access token a request sent, even when the service echoes it back (in a
-/// body, a value that does not decode, a nextLink, a redirect, a header): wherever it appears in
-/// the error's text, it reads `<redacted>`.
+/// Branch on the variant, [`HttpError::kind`] or [`ODataError::code`], never on message text.
+/// No error shows a token the client sent, even when the service echoes it: it reads `<redacted>`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The request breaks a documented rule of the endpoint (a `$top` above 50, a filter the
-    /// service would silently ignore, an empty id, ...). Nothing was sent.
+    /// The request breaks a documented rule of the endpoint (`$top` above 50, ...); nothing was sent.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
     /// The client configuration is unusable, e.g. a plain `http` base URL that is not loopback.
@@ -30,16 +25,15 @@ pub enum Error {
     /// No access token could be obtained.
     #[error("authentication failed: {0}")]
     Auth(#[from] AuthError),
-    /// The request did not complete at the HTTP level (connect, TLS, timeout, reset), after the
-    /// configured retries.
+    /// The request did not complete at the HTTP level, after the configured retries.
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
-    /// The service answered with an error status that is not retried (or a 401 that a fresh token
-    /// did not cure).
+    /// The service answered an error status that is not retried (or a 401 a new token did not cure).
     #[error("{0}")]
     Http(Box<HttpError>),
     /// The service kept answering 429, 503 or 504 until the retry budget ran out.
-    #[error("gave up after {attempts} attempts{}: {last}", RetryAfter(*.retry_after))]
+    #[error("gave up after {attempts} attempts{}: {last}",
+        .retry_after.map_or(String::new(), |it| format!(" (last Retry-After: {:.3}s)", it.as_secs_f64())))]
     Throttled {
         /// How many requests were sent, the first one included.
         attempts: u32,
@@ -57,8 +51,8 @@ pub enum Error {
         #[source]
         source: DecodeError,
     },
-    /// An `@odata.nextLink` or a redirect pointed to another scheme, host or port than the Graph
-    /// root. It was not followed, so the access token never went there.
+    /// An `@odata.nextLink` or a redirect pointed to another origin than the Graph root, and was
+    /// not followed: the token never went there.
     #[error("refused to follow a {link} to another origin than the Graph root: {url}")]
     ForeignOrigin {
         /// What pointed there.
@@ -66,19 +60,17 @@ pub enum Error {
         /// Where it pointed.
         url: String,
     },
-    /// A page's `@odata.nextLink` is one this stream already followed; paging stopped instead of
-    /// looping forever.
+    /// A page's `@odata.nextLink` is one this stream followed lately; paging stopped.
     #[error("paging loop: @odata.nextLink {url} was already followed")]
     NextLinkLoop {
         /// The repeated link.
         url: String,
     },
     /// A response body was larger than
-    /// [`GraphClientBuilder::max_response_bytes`](crate::GraphClientBuilder::max_response_bytes)
-    /// (counted after decompression). Reading stopped as soon as the limit was passed, or before
-    /// the first byte when `Content-Length` announced more; nothing beyond the limit was buffered.
+    /// [`GraphClientBuilder::max_response_bytes`](crate::GraphClientBuilder::max_response_bytes).
     /// Not retried: a body that large is not a transient failure.
-    #[error("the response of {url} is larger than the limit of {limit} bytes{}", Announced(*.content_length))]
+    #[error("the response of {url} is larger than the limit of {limit} bytes{}",
+        .content_length.map_or(String::new(), |it| format!(" (Content-Length: {it})")))]
     ResponseTooLarge {
         /// The URL that answered.
         url: String,
@@ -88,8 +80,7 @@ pub enum Error {
         content_length: Option<u64>,
     },
     /// Paging went through more consecutive empty pages than
-    /// [`GraphClientBuilder::max_empty_pages`](crate::GraphClientBuilder::max_empty_pages) and
-    /// stopped instead of following their nextLinks forever. The pages before were delivered.
+    /// [`GraphClientBuilder::max_empty_pages`](crate::GraphClientBuilder::max_empty_pages).
     #[error("paging stopped after {pages} consecutive empty pages; @odata.nextLink {url} was not followed")]
     TooManyEmptyPages {
         /// How many empty pages in a row were received.
@@ -97,8 +88,7 @@ pub enum Error {
         /// The nextLink of the last one, not followed.
         url: String,
     },
-    /// The service answered in a way this client cannot use (a redirect without `Location`, too
-    /// many redirects, a nextLink that is not a URL).
+    /// The service answered in a way this client cannot use (e.g. too many redirects).
     #[error("unexpected response: {0}")]
     UnexpectedResponse(String),
 }
@@ -109,33 +99,6 @@ impl Error {
         match self {
             Error::Http(error) | Error::Throttled { last: error, .. } => Some(error),
             _ => None,
-        }
-    }
-
-    /// The HTTP status of the response behind the error, if there was one.
-    pub fn status(&self) -> Option<StatusCode> {
-        self.http().map(|error| error.status)
-    }
-}
-
-struct RetryAfter(Option<Duration>);
-
-impl fmt::Display for RetryAfter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(delay) => write!(f, " (last Retry-After: {:.3}s)", delay.as_secs_f64()),
-            None => Ok(()),
-        }
-    }
-}
-
-struct Announced(Option<u64>);
-
-impl fmt::Display for Announced {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(length) => write!(f, " (Content-Length: {length})"),
-            None => Ok(()),
         }
     }
 }
@@ -159,8 +122,7 @@ impl fmt::Display for LinkKind {
     }
 }
 
-/// An error response from Graph, with the parsed OData error and the correlation data to quote
-/// in a support request.
+/// An error response from Graph, with the correlation data to quote in a support request.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct HttpError {
@@ -210,8 +172,7 @@ impl fmt::Display for HttpError {
     }
 }
 
-/// HTTP error statuses this client tells apart. None of them is retried, except the throttling
-/// and transient ones (429, 503, 504) while the retry budget lasts.
+/// HTTP error statuses this client tells apart. Only 429, 503 and 504 are retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HttpErrorKind {
@@ -219,11 +180,9 @@ pub enum HttpErrorKind {
     BadRequest,
     /// 401: the token was rejected, also after one refresh.
     Unauthorized,
-    /// 402: the payment requirements of a metered API are not met (no Azure subscription, no
-    /// licence for `model=A`, evaluation quota exceeded).
+    /// 402: a metered API's payment requirements are not met (subscription, licence, quota).
     PaymentRequired,
-    /// 403: missing permission, licence or protected-API approval, or a Conditional Access claims
-    /// challenge.
+    /// 403: missing permission, licence or protected-API approval, or a claims challenge.
     Forbidden,
     /// 404: no such chat or user (or not visible to the caller).
     NotFound,
@@ -288,15 +247,18 @@ pub enum AuthError {
 }
 
 /// An error answer of the Microsoft Entra token endpoint.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone, Default, serde::Deserialize, thiserror::Error)]
 #[error("token endpoint answered {status}: {error}: {description}")]
+#[serde(default)]
 #[non_exhaustive]
 pub struct TokenEndpointError {
     /// The HTTP status.
+    #[serde(skip)]
     pub status: u16,
     /// The OAuth2 `error`, e.g. `invalid_client`.
     pub error: String,
     /// The `error_description`.
+    #[serde(rename = "error_description")]
     pub description: String,
     /// The Entra `error_codes` (AADSTS numbers).
     pub error_codes: Vec<i64>,

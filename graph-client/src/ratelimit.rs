@@ -1,8 +1,5 @@
-//! An optional client-side rate limit after the documented Microsoft Teams service limits, so a
-//! busy client slows itself down instead of being throttled.
-//!
-//! Each limit spaces requests evenly (`n` per `period` means one every `period / n`), so no
-//! window of length `period` ever holds more than `n` of them.
+//! An optional client-side rate limit after the documented Teams limits. Each spaces requests
+//! evenly (one every `period / n`), so no window of that length holds more than `n`.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -68,36 +65,45 @@ impl RateLimits {
     }
 }
 
-/// Which limits a request counts against.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum RateClass {
-    /// List chats of a user (`me` for the signed-in user).
-    ListChats { user: String },
-    /// Get one chat of a user.
-    GetChat { user: String, chat: String },
-    /// Messages of one chat.
-    ChatMessages { chat: String },
-    /// Members of one chat.
-    Members { chat: String },
-    /// getAllMessages.
+/// One limit a request counts against: which, and for what (a user, a chat; empty for a limit
+/// on the whole client).
+pub type Limit = (Bucket, String);
+
+/// The limits of [`RateLimits`], one per field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bucket {
+    /// [`RateLimits::per_chat`].
+    PerChat,
+    /// [`RateLimits::chat_messages`].
+    ChatMessages,
+    /// [`RateLimits::all_messages`].
     AllMessages,
+    /// [`RateLimits::chats_per_user`].
+    ChatsPerUser,
+    /// [`RateLimits::other_gets`].
+    OtherGets,
+    /// [`RateLimits::global`], which every request counts against.
+    Global,
+}
+
+impl RateLimits {
+    fn rate(&self, bucket: Bucket) -> Option<Rate> {
+        match bucket {
+            Bucket::PerChat => self.per_chat,
+            Bucket::ChatMessages => self.chat_messages,
+            Bucket::AllMessages => self.all_messages,
+            Bucket::ChatsPerUser => self.chats_per_user,
+            Bucket::OtherGets => self.other_gets,
+            Bucket::Global => self.global,
+        }
+    }
 }
 
 /// The limiter state: the next free slot per limit and key.
 #[derive(Debug)]
 pub(crate) struct RateLimiter {
     limits: RateLimits,
-    next_free: Mutex<HashMap<(Bucket, String), Instant>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Bucket {
-    Global,
-    PerChat,
-    ChatMessages,
-    AllMessages,
-    ChatsPerUser,
-    OtherGets,
+    next_free: Mutex<HashMap<Limit, Instant>>,
 }
 
 /// Keys kept before stale ones are pruned.
@@ -108,14 +114,9 @@ impl RateLimiter {
         RateLimiter { limits, next_free: Mutex::new(HashMap::new()) }
     }
 
-    /// The configured limits.
-    pub(crate) fn limits(&self) -> &RateLimits {
-        &self.limits
-    }
-
     /// Waits until the request may be sent under every limit it counts against.
-    pub(crate) async fn acquire(&self, class: &RateClass) {
-        let slot = self.reserve(class).await;
+    pub(crate) async fn acquire(&self, limits: &[Limit]) {
+        let slot = self.reserve(limits).await;
         if slot > Instant::now() {
             tracing::debug!(wait_ms = (slot - Instant::now()).as_millis() as u64, "client-side rate limit");
             tokio::time::sleep_until(slot).await;
@@ -123,39 +124,18 @@ impl RateLimiter {
     }
 
     /// Reserves the earliest instant at which every applicable limit has a free slot.
-    async fn reserve(&self, class: &RateClass) -> Instant {
-        let limits = &self.limits;
-        let mut applicable: Vec<(Bucket, &str, Option<Rate>)> = vec![(Bucket::Global, "", limits.global)];
-        match class {
-            RateClass::ListChats { user } => {
-                applicable.push((Bucket::ChatsPerUser, user, limits.chats_per_user));
-                applicable.push((Bucket::OtherGets, "", limits.other_gets));
-            }
-            RateClass::GetChat { user, chat } => {
-                applicable.push((Bucket::ChatsPerUser, user, limits.chats_per_user));
-                applicable.push((Bucket::OtherGets, "", limits.other_gets));
-                applicable.push((Bucket::PerChat, chat, limits.per_chat));
-            }
-            RateClass::ChatMessages { chat } => {
-                applicable.push((Bucket::ChatMessages, "", limits.chat_messages));
-                applicable.push((Bucket::PerChat, chat, limits.per_chat));
-            }
-            RateClass::Members { chat } => {
-                applicable.push((Bucket::OtherGets, "", limits.other_gets));
-                applicable.push((Bucket::PerChat, chat, limits.per_chat));
-            }
-            RateClass::AllMessages => applicable.push((Bucket::AllMessages, "", limits.all_messages)),
-        }
+    async fn reserve(&self, limits: &[Limit]) -> Instant {
+        let global = (Bucket::Global, String::new());
+        let active: Vec<(&Limit, Rate)> =
+            limits.iter().chain([&global]).filter_map(|limit| Some((limit, self.limits.rate(limit.0)?))).collect();
         let now = Instant::now();
         let mut next_free = self.next_free.lock().await;
         if next_free.len() > PRUNE_ABOVE {
             next_free.retain(|_, free| *free > now);
         }
-        let active = applicable.into_iter().filter_map(|(bucket, key, rate)| Some(((bucket, key.to_owned()), rate?)));
-        let active: Vec<_> = active.collect();
-        let slot = active.iter().filter_map(|(key, _)| next_free.get(key).copied()).fold(now, Instant::max);
-        for (key, rate) in active {
-            next_free.insert(key, slot + rate.interval());
+        let slot = active.iter().filter_map(|(limit, _)| next_free.get(*limit).copied()).fold(now, Instant::max);
+        for (limit, rate) in active {
+            next_free.insert(limit.clone(), slot + rate.interval());
         }
         slot
     }
@@ -165,8 +145,8 @@ impl RateLimiter {
 mod tests {
     use super::*;
 
-    fn chat(id: &str) -> RateClass {
-        RateClass::ChatMessages { chat: id.to_owned() }
+    fn chat(id: &str) -> Vec<Limit> {
+        vec![(Bucket::ChatMessages, String::new()), (Bucket::PerChat, id.to_owned())]
     }
 
     #[tokio::test(start_paused = true)]
@@ -195,7 +175,7 @@ mod tests {
         let limiter = RateLimiter::new(RateLimits { all_messages: Some(Rate::per_second(2)), ..RateLimits::default() });
         let start = Instant::now();
         for _ in 0..3 {
-            limiter.acquire(&RateClass::AllMessages).await;
+            limiter.acquire(&[(Bucket::AllMessages, String::new())]).await;
         }
         assert_eq!(Instant::now() - start, Duration::from_millis(1000));
     }

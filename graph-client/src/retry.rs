@@ -1,5 +1,4 @@
-//! When and how long to wait before retrying: `Retry-After` first, exponential backoff with
-//! jitter otherwise, within a bounded number of retries and a bounded total wait.
+//! When and how long to wait before retrying.
 
 use rand::Rng;
 use reqwest::StatusCode;
@@ -8,10 +7,9 @@ use std::time::{Duration, SystemTime};
 /// How throttled (429) and transiently failing (503, 504, connection errors) requests are
 /// retried. All requests this client sends are idempotent `GET`s.
 ///
-/// The wait before a retry is the response's `Retry-After` (seconds, fractional too, or an HTTP
-/// date) when it has one, and otherwise `base_delay * 2^(retry - 1)`, capped at `max_delay`,
-/// with the upper half jittered. A retry whose wait would take the total past `max_total_delay`
-/// is not made; the error is returned instead.
+/// The wait is the response's `Retry-After` (seconds or an HTTP date), else `base_delay *
+/// 2^(retry - 1)` capped at `max_delay`, its upper half jittered. A retry that would take the
+/// total wait past `max_total_delay` is not made.
 ///
 /// ```
 /// # use graph_client::RetryPolicy;

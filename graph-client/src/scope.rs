@@ -1,39 +1,31 @@
 //! Where a request goes: `/chats`, `/me` or `/users/{user}`, and one chat under them.
 
-use crate::chats::{GetChat, ListChats};
+use crate::chats::{ChatQuery, ChatsQuery, GetChat, ListChats};
 use crate::client::GraphClient;
-use crate::encode::segment;
-use crate::error::{Error, Result};
-use crate::members::ListMembers;
-use crate::messages::{AllMessages, ListMessages};
+use crate::encode::Segment;
+use crate::members::{ListMembers, MembersQuery};
+use crate::messages::{AllMessages, AllMessagesQuery, ListMessages, MessagesQuery};
+use crate::request::{Owner, Request};
 
-/// The owner of a chat collection, with ids already encoded (or the reason they cannot be).
-#[derive(Debug, Clone)]
-pub(crate) enum Owner {
-    /// `/chats`: the signed-in user's.
-    Root,
-    /// `/me/chats`.
-    Me,
-    /// `/users/{user}/chats`.
-    User(Result<String, String>),
-}
-
-impl Owner {
-    /// The path before `/chats`.
-    pub(crate) fn prefix(&self) -> Result<String> {
-        match self {
-            Owner::Root => Ok(String::new()),
-            Owner::Me => Ok("/me".to_owned()),
-            Owner::User(user) => Ok(format!("/users/{}", user.clone().map_err(Error::InvalidRequest)?)),
-        }
+impl GraphClient {
+    /// `GET /chats`: the signed-in user's chats (delegated tokens only).
+    pub fn chats(&self) -> ListChats {
+        Request::new(self.clone(), Owner::Root, None, ChatsQuery::default())
     }
 
-    /// The key of the per-user rate limit.
-    pub(crate) fn rate_key(&self) -> String {
-        match self {
-            Owner::Root | Owner::Me => "me".to_owned(),
-            Owner::User(user) => user.clone().unwrap_or_default(),
-        }
+    /// `/chats/{chat}`: one chat, its messages and members.
+    pub fn chat(&self, chat_id: &str) -> ChatScope {
+        ChatScope::new(self.clone(), Owner::Root, chat_id)
+    }
+
+    /// `/me`: the signed-in user's chats (delegated tokens only).
+    pub fn me(&self) -> MeScope {
+        MeScope { client: self.clone() }
+    }
+
+    /// `/users/{user}`: a user's chats, by id or user principal name.
+    pub fn user(&self, user: &str) -> UserScope {
+        UserScope { client: self.clone(), owner: Owner::User(Segment::new("user id", user)) }
     }
 }
 
@@ -44,13 +36,9 @@ pub struct MeScope {
 }
 
 impl MeScope {
-    pub(crate) fn new(client: GraphClient) -> Self {
-        MeScope { client }
-    }
-
     /// `GET /me/chats`.
     pub fn chats(&self) -> ListChats {
-        ListChats::new(self.client.clone(), Owner::Me)
+        Request::new(self.client.clone(), Owner::Me, None, ChatsQuery::default())
     }
 
     /// `/me/chats/{chat}`.
@@ -63,32 +51,24 @@ impl MeScope {
 #[derive(Debug, Clone)]
 pub struct UserScope {
     client: GraphClient,
-    user: Result<String, String>,
+    owner: Owner,
 }
 
 impl UserScope {
-    pub(crate) fn new(client: GraphClient, user: &str) -> Self {
-        UserScope { client, user: segment("user id", user) }
-    }
-
     /// `GET /users/{user}/chats`.
     pub fn chats(&self) -> ListChats {
-        ListChats::new(self.client.clone(), self.owner())
+        Request::new(self.client.clone(), self.owner.clone(), None, ChatsQuery::default())
     }
 
     /// `/users/{user}/chats/{chat}`.
     pub fn chat(&self, chat_id: &str) -> ChatScope {
-        ChatScope::new(self.client.clone(), self.owner(), chat_id)
+        ChatScope::new(self.client.clone(), self.owner.clone(), chat_id)
     }
 
     /// `GET /users/{user}/chats/getAllMessages`: messages from all the user's chats (application
     /// tokens only; metered, see [`AllMessages::model`]).
     pub fn all_messages(&self) -> AllMessages {
-        AllMessages::new(self.client.clone(), self.owner())
-    }
-
-    fn owner(&self) -> Owner {
-        Owner::User(self.user.clone())
+        Request::new(self.client.clone(), self.owner.clone(), None, AllMessagesQuery::default())
     }
 }
 
@@ -97,45 +77,30 @@ impl UserScope {
 pub struct ChatScope {
     client: GraphClient,
     owner: Owner,
-    chat: Result<String, String>,
+    chat: Segment,
 }
 
 impl ChatScope {
-    pub(crate) fn new(client: GraphClient, owner: Owner, chat_id: &str) -> Self {
-        ChatScope { client, owner, chat: segment("chat id", chat_id) }
+    fn new(client: GraphClient, owner: Owner, chat_id: &str) -> Self {
+        ChatScope { client, owner, chat: Segment::new("chat id", chat_id) }
     }
 
     /// `GET .../chats/{chat}`.
     pub fn get(&self) -> GetChat {
-        GetChat::new(self.client.clone(), self.target())
+        self.request(ChatQuery)
     }
 
     /// `GET .../chats/{chat}/messages`.
     pub fn messages(&self) -> ListMessages {
-        ListMessages::new(self.client.clone(), self.target())
+        self.request(MessagesQuery::default())
     }
 
     /// `GET .../chats/{chat}/members`.
     pub fn members(&self) -> ListMembers {
-        ListMembers::new(self.client.clone(), self.target())
+        self.request(MembersQuery)
     }
 
-    fn target(&self) -> ChatTarget {
-        ChatTarget { owner: self.owner.clone(), chat: self.chat.clone() }
-    }
-}
-
-/// The path of one chat, for the requests on it.
-#[derive(Debug, Clone)]
-pub(crate) struct ChatTarget {
-    pub(crate) owner: Owner,
-    chat: Result<String, String>,
-}
-
-impl ChatTarget {
-    /// `{owner}/chats/{chat}` and the encoded chat id.
-    pub(crate) fn path(&self) -> Result<(String, String)> {
-        let chat = self.chat.clone().map_err(Error::InvalidRequest)?;
-        Ok((format!("{}/chats/{chat}", self.owner.prefix()?), chat))
+    fn request<E: crate::request::sealed::Endpoint>(&self, endpoint: E) -> Request<E> {
+        Request::new(self.client.clone(), self.owner.clone(), Some(self.chat.clone()), endpoint)
     }
 }

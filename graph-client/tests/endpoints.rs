@@ -4,7 +4,7 @@ mod common;
 
 use common::{bounded, chat, client, message, page, query, received};
 use futures::TryStreamExt;
-use graph_client::{ChatMessageExt, Cloud, Error, GraphClient, MessageOrder, Model};
+use graph_client::{Cloud, Error, GraphClient, MessageOrder, Model};
 use graph_models::{ChatType, ConversationMember};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -114,8 +114,8 @@ async fn list_messages_on_all_three_paths_with_orders_and_filters() {
     let chat = client.chat("19:a@thread.v2");
 
     let messages: Vec<_> = bounded(chat.messages().top(50).items().try_collect()).await.unwrap();
-    assert_eq!(messages[0].from_display_name(), Some("Alice"));
-    assert_eq!(messages[1].plain_text(), "message 2");
+    assert_eq!(messages[0].sender_name(), Some("Alice"));
+    assert_eq!(messages[1].body_content(), Some("<p>message 2</p>"));
     let ordered = client.me().chat("19:a@thread.v2").messages().order_by(MessageOrder::CreatedDesc).items();
     bounded(ordered.try_collect::<Vec<_>>()).await.unwrap();
     let range = client

@@ -184,6 +184,6 @@ async fn an_error_page_ends_the_stream_after_the_items_before_it() {
     let mut items = client(&server).chat("19:a@thread.v2").messages().items();
     assert!(bounded(items.try_next()).await.unwrap().is_some());
     let error = bounded(items.try_next()).await.unwrap_err();
-    assert_eq!(error.status().map(|status| status.as_u16()), Some(404));
+    assert_eq!(error.http().map(|error| error.status.as_u16()), Some(404));
     assert!(bounded(items.try_next()).await.unwrap().is_none());
 }

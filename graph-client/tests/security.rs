@@ -9,14 +9,14 @@
 //!   [`redirects_to_another_scheme_host_or_port_get_nothing`];
 //! - https → http on the same host (nextLink and redirect): unit tests
 //!   `paging::tests::an_https_root_refuses_next_links_that_downgrade_to_http` and
-//!   `send::tests::an_https_root_refuses_redirects_that_downgrade_to_http` (in `src/`), run on the
+//!   `client::tests::an_https_root_refuses_redirects_that_downgrade_to_http` (in `src/`), run on the
 //!   walk and redirect logic with an `https` root, since an https test server would need a
 //!   certificate the client trusts.
 //!
 //! **Make the client loop forever**:
 //! - a self-referencing nextLink, a loop back several pages: `paging.rs`
-//!   `a_repeated_next_link_ends_the_stream_with_an_error`; loops of any length in constant
-//!   memory: `paging::tests` (`LoopGuard`);
+//!   `a_repeated_next_link_ends_the_stream_with_an_error`; the recent links are kept in bounded
+//!   memory: `paging::tests::recent_links_are_repeats_and_memory_stays_bounded`;
 //! - a redirect loop: `retry.rs` `same_origin_redirects_are_followed_and_others_refused`;
 //! - endless empty pages with ever new links: here, [`endless_empty_pages_end_at_the_configured_bound`]
 //!   and [`the_default_bound_on_empty_pages_holds`];
@@ -39,19 +39,22 @@
 //! **See the token in `Debug`, `Display`, error chains or `tracing` output**: `redaction.rs`
 //! (`Debug` of every public type holding it, errors that echo it, traces of requests, retries and
 //! refreshes at TRACE level); here, every error of every test has its whole source chain checked,
-//! and [`hostile_answers_leave_no_token_in_errors_or_traces`] captures the traces of the
-//! failure paths above. A server that echoes the token it received, wherever the text ends up:
+//! and the traces of the failure paths above too. A server that echoes the token it received,
+//! wherever the text ends up:
 //! - a value that does not decode (literal, or hidden in JSON escapes): here,
 //!   [`a_decode_error_names_the_path_but_not_an_echoed_token`];
 //! - a nextLink or redirect to another origin: here,
 //!   [`a_refused_link_shows_its_origin_but_not_an_echoed_token`];
-//! - every other text of an error (OData messages behind JSON escapes, headers, throttled bodies,
-//!   unparsable links and `Location`s, same-origin links that loop, run through empty pages or
-//!   end in a transport error, a custom provider quoting the rejected token): here,
-//!   [`no_error_shows_a_token_the_server_echoes`]; each variant, field by field: unit tests
-//!   `redact::tests` (in `src/`).
+//! - every other text of an error: OData messages behind JSON escapes and headers
+//!   ([`an_odata_error_echoing_the_token_is_scrubbed_in_every_field`]), throttled bodies
+//!   ([`a_throttled_body_echoing_the_token_is_scrubbed`]), unparsable `Location`s
+//!   ([`an_unparsable_location_echoing_the_token_is_scrubbed`]), links that do not parse, loop or
+//!   run through empty pages ([`next_links_echoing_the_token_are_scrubbed_when_unparsable_looping_or_empty`]),
+//!   a custom provider quoting the rejected token ([`a_provider_quoting_the_rejected_token_is_scrubbed`]),
+//!   a transport error on a link carrying it ([`a_transport_error_on_a_link_carrying_the_token_is_scrubbed`]);
+//!   where that text enters, the scrubbing itself: unit tests `scrub::tests` (in `src/`).
 //!
-//! The three echo tests also check the traces; a link carrying the token is traced redacted.
+//! Every echo test also checks the traces; a link carrying the token is traced redacted.
 
 mod common;
 
@@ -308,11 +311,8 @@ async fn a_body_of_exactly_the_limit_is_read() {
 }
 
 #[tokio::test]
-async fn hostile_answers_leave_no_token_in_errors_or_traces() {
+async fn bodies_cut_short_are_retried_and_traced_without_the_token() {
     let capture = captured();
-    let mut errors = Vec::new();
-
-    // Bodies cut short, with and without framing, are retried (and the retries traced).
     let cut = ok_head("content-length: 500\r\n") + r#"{"id": "19:a@thr"#;
     let unframed = ok_head("connection: close\r\n") + r#"{"id": "19:a@thr"#;
     let whole = chat("19:a@thread.v2").to_string();
@@ -321,37 +321,54 @@ async fn hostile_answers_leave_no_token_in_errors_or_traces() {
     let client = raw_client(&server.base_url).build().unwrap();
     bounded(client.chat("19:a@thread.v2").get()).await.unwrap();
     assert_eq!(client.retries(), 2);
+    let trace = assert_trace_clean(capture);
+    for expected in ["graph.request", "retrying after a transport error", "retrying after a body that ended early"] {
+        assert!(trace.contains(expected), "the trace lacks `{expected}`:\n{trace}");
+    }
+}
 
-    // Each hostile answer ends in an error.
+#[tokio::test]
+async fn a_body_past_the_limit_ends_in_an_error_without_the_token() {
     let server = raw::serve(vec![Answer::EndlessChunks(ok_head("transfer-encoding: chunked\r\n"))]).await;
     let client = raw_client(&server.base_url).max_response_bytes(MIB).build().unwrap();
-    errors.push(bounded(client.chat("19:a@thread.v2").get()).await.unwrap_err());
+    let error = bounded(client.chat("19:a@thread.v2").get()).await.unwrap_err();
+    assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error:?}");
+    assert_clean(&error);
+    assert_trace_clean(captured());
+}
+
+#[tokio::test]
+async fn endless_empty_pages_end_in_an_error_without_the_token() {
     let server = empty_pages(0, u64::MAX).await;
     let client = common::builder(&server).max_empty_pages(2).build().unwrap();
-    errors.push(bounded(client.chat("19:a@thread.v2").messages().items().try_collect::<Vec<_>>()).await.unwrap_err());
+    let error = bounded(client.chat("19:a@thread.v2").messages().items().try_collect::<Vec<_>>()).await.unwrap_err();
+    assert!(matches!(error, Error::TooManyEmptyPages { .. }), "{error:?}");
+    assert_clean(&error);
+    assert_trace_clean(captured());
+}
+
+#[tokio::test]
+async fn a_redirect_to_https_on_the_same_port_ends_in_an_error_without_the_token() {
     let server = MockServer::start().await;
     let port = server.address().port();
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(307).insert_header("Location", format!("https://127.0.0.1:{port}/steal")))
         .mount(&server)
         .await;
-    errors.push(bounded(common::client(&server).chat("19:a@thread.v2").get()).await.unwrap_err());
+    let error = bounded(common::client(&server).chat("19:a@thread.v2").get()).await.unwrap_err();
+    assert!(matches!(error, Error::ForeignOrigin { .. }), "{error:?}");
+    assert_clean(&error);
+    assert_trace_clean(captured());
+}
+
+#[tokio::test]
+async fn bodies_always_cut_short_end_in_a_transport_error_without_the_token() {
     let always_cut = (0..4).map(|_| Answer::Close(ok_head("content-length: 100\r\n") + "{")).collect();
     let server = raw::serve(always_cut).await;
-    errors.push(bounded(raw_client(&server.base_url).build().unwrap().chat("19:a@thread.v2").get()).await.unwrap_err());
-
-    assert!(matches!(errors[0], Error::ResponseTooLarge { .. }), "{:?}", errors[0]);
-    assert!(matches!(errors[1], Error::TooManyEmptyPages { .. }), "{:?}", errors[1]);
-    assert!(matches!(errors[2], Error::ForeignOrigin { .. }), "{:?}", errors[2]);
-    assert!(matches!(errors[3], Error::Transport(_)), "{:?}", errors[3]);
-    for error in &errors {
-        assert_clean(error);
-    }
-    let text = String::from_utf8(capture.lock().unwrap().clone()).unwrap();
-    for expected in ["graph.request", "retrying after a transport error", "retrying after a body that ended early"] {
-        assert!(text.contains(expected), "the trace lacks `{expected}`:\n{text}");
-    }
-    assert!(!text.contains(TOKEN), "the trace shows the token:\n{text}");
+    let error = bounded(raw_client(&server.base_url).build().unwrap().chat("19:a@thread.v2").get()).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_clean(&error);
+    assert_trace_clean(captured());
 }
 
 #[tokio::test]
@@ -438,6 +455,101 @@ async fn a_refused_link_shows_its_origin_but_not_an_echoed_token() {
     assert_trace_clean(capture);
 }
 
+/// Fails if `error`, its `Display`, `Debug` or source chain, or the traces show the token.
+fn assert_scrubbed(error: &Error) {
+    for text in [format!("{error}"), format!("{error:?}")] {
+        assert!(!text.contains(TOKEN), "the error shows the token: {text}");
+    }
+    assert_clean(error);
+    assert_trace_clean(captured());
+}
+
+#[tokio::test]
+async fn an_odata_error_echoing_the_token_is_scrubbed_in_every_field() {
+    let server = MockServer::start().await;
+    let odata = |token: &str| {
+        let message = format!("token {} is not allowed", json_escaped(token));
+        let body = format!(
+            r#"{{"error":{{"code":"Forbidden","message":"{message}","innerError":{{"date":"2024-01-01T00:00:00"}}}}}}"#
+        );
+        ResponseTemplate::new(403).set_body_raw(body, "application/json").insert_header("request-id", token)
+    };
+    Mock::given(path("/v1.0/chats/odata")).respond_with(echo(odata)).mount(&server).await;
+    let error = bounded(common::client(&server).chat("odata").get()).await.unwrap_err();
+    let http = error.http().expect("an HTTP error");
+    assert_eq!(http.code(), Some("Forbidden"));
+    assert_eq!(http.error.as_ref().unwrap().message, "token <redacted> is not allowed");
+    assert_eq!(http.request_id.as_deref(), Some("<redacted>"));
+    assert_scrubbed(&error);
+}
+
+#[tokio::test]
+async fn a_throttled_body_echoing_the_token_is_scrubbed() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1.0/chats/busy"))
+        .respond_with(echo(|token| {
+            ResponseTemplate::new(429).insert_header("Retry-After", "0").set_body_string(format!("slow down, {token}"))
+        }))
+        .mount(&server)
+        .await;
+    let error = bounded(common::client(&server).chat("busy").get()).await.unwrap_err();
+    assert!(matches!(&error, Error::Throttled { last, .. } if last.body == "slow down, <redacted>"), "{error:?}");
+    assert_scrubbed(&error);
+}
+
+#[tokio::test]
+async fn an_unparsable_location_echoing_the_token_is_scrubbed() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1.0/chats/unparsable"))
+        .respond_with(echo(|token| ResponseTemplate::new(302).insert_header("Location", format!("http://[{token}"))))
+        .mount(&server)
+        .await;
+    let error = bounded(common::client(&server).chat("unparsable").get()).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::UnexpectedResponse(text) if text.contains("bad Location `http://[<redacted>`")),
+        "{error:?}"
+    );
+    assert_scrubbed(&error);
+}
+
+/// The error of listing `chat`'s messages, whose one page (with a message unless `empty`) links
+/// to `link` with `{token}` replaced by the token the server received.
+async fn next_link_error(server: &MockServer, chat: &str, link: String, empty: bool) -> Error {
+    Mock::given(path(format!("/v1.0/chats/{chat}/messages")))
+        .respond_with(echo(move |token| {
+            let items = if empty { vec![] } else { vec![message("1")] };
+            ResponseTemplate::new(200).set_body_json(page(items, Some(&link.replace("{token}", token))))
+        }))
+        .mount(server)
+        .await;
+    let client = common::builder(server).max_empty_pages(0).build().unwrap();
+    bounded(client.chat(chat).messages().items().try_collect::<Vec<_>>()).await.unwrap_err()
+}
+
+#[tokio::test]
+async fn next_links_echoing_the_token_are_scrubbed_when_unparsable_looping_or_empty() {
+    let server = MockServer::start().await;
+    let base = server.uri();
+    let unparsable = next_link_error(&server, "19:c@thread.v2", "http://[{token}".to_owned(), false).await;
+    assert!(
+        matches!(&unparsable, Error::UnexpectedResponse(text) if text.contains("`http://[<redacted>` is not a URL")),
+        "{unparsable:?}"
+    );
+    assert_scrubbed(&unparsable);
+    let link = format!("{base}/v1.0/chats/19:d@thread.v2/messages?t={{token}}");
+    let looped = next_link_error(&server, "19:d@thread.v2", link, false).await;
+    let shown = format!("{base}/v1.0/chats/19:d@thread.v2/messages?t=<redacted>");
+    assert!(matches!(&looped, Error::NextLinkLoop { url } if *url == shown), "{looped:?}");
+    assert_scrubbed(&looped);
+    let trace = assert_trace_clean(captured());
+    assert!(trace.contains("19:d@thread.v2/messages?t=<redacted>"), "the followed link is traced, redacted:\n{trace}");
+    let link = format!("{base}/v1.0/chats/19:e@thread.v2/messages?t={{token}}");
+    let empty = next_link_error(&server, "19:e@thread.v2", link, true).await;
+    let shown = format!("{base}/v1.0/chats/19:e@thread.v2/messages?t=<redacted>");
+    assert!(matches!(&empty, Error::TooManyEmptyPages { url, pages: 1 } if *url == shown), "{empty:?}");
+    assert_scrubbed(&empty);
+}
+
 /// Hands out [`TOKEN`]; asked to replace it after a 401, refuses, quoting it.
 struct QuotingProvider;
 
@@ -451,80 +563,18 @@ impl TokenProvider for QuotingProvider {
 }
 
 #[tokio::test]
-async fn no_error_shows_a_token_the_server_echoes() {
-    let capture = captured();
+async fn a_provider_quoting_the_rejected_token_is_scrubbed() {
     let server = MockServer::start().await;
-    let base = server.uri();
-    let odata = |token: &str| {
-        let message = format!("token {} is not allowed", json_escaped(token));
-        let body = format!(
-            r#"{{"error":{{"code":"Forbidden","message":"{message}","innerError":{{"date":"2024-01-01T00:00:00"}}}}}}"#
-        );
-        ResponseTemplate::new(403).set_body_raw(body, "application/json").insert_header("request-id", token)
-    };
-    Mock::given(path("/v1.0/chats/odata")).respond_with(echo(odata)).mount(&server).await;
-    Mock::given(path("/v1.0/chats/busy"))
-        .respond_with(echo(|token| {
-            ResponseTemplate::new(429).insert_header("Retry-After", "0").set_body_string(format!("slow down, {token}"))
-        }))
-        .mount(&server)
-        .await;
-    Mock::given(path("/v1.0/chats/unparsable"))
-        .respond_with(echo(|token| ResponseTemplate::new(302).insert_header("Location", format!("http://[{token}"))))
-        .mount(&server)
-        .await;
     Mock::given(path("/v1.0/chats/denied")).respond_with(ResponseTemplate::new(401)).mount(&server).await;
-    // Pages whose nextLink carries the token: not a URL; the same origin, but looping back;
-    // the same origin, but empty.
-    let mut pages = Vec::new();
-    for (chat, link) in [
-        ("19:c@thread.v2", "http://[{token}".to_owned()),
-        ("19:d@thread.v2", format!("{base}/v1.0/chats/19:d@thread.v2/messages?t={{token}}")),
-        ("19:e@thread.v2", format!("{base}/v1.0/chats/19:e@thread.v2/messages?t={{token}}")),
-    ] {
-        let empty = chat == "19:e@thread.v2";
-        Mock::given(path(format!("/v1.0/chats/{chat}/messages")))
-            .respond_with(echo(move |token| {
-                let items = if empty { vec![] } else { vec![message("1")] };
-                ResponseTemplate::new(200).set_body_json(page(items, Some(&link.replace("{token}", token))))
-            }))
-            .mount(&server)
-            .await;
-        pages.push(chat);
-    }
+    let quoting = GraphClient::builder().base_url(server.uri()).token_provider(QuotingProvider).build().unwrap();
+    let error = bounded(quoting.chat("denied").get()).await.unwrap_err();
+    assert!(matches!(&error, Error::Auth(AuthError::Provider(_))), "{error:?}");
+    assert!(error.to_string().contains("will not replace <redacted>"), "{error}");
+    assert_scrubbed(&error);
+}
 
-    let client = common::client(&server);
-    let odata = bounded(client.chat("odata").get()).await.unwrap_err();
-    let http = odata.http().expect("an HTTP error");
-    assert_eq!(http.code(), Some("Forbidden"));
-    assert_eq!(http.error.as_ref().unwrap().message, "token <redacted> is not allowed");
-    assert_eq!(http.request_id.as_deref(), Some("<redacted>"));
-    let busy = bounded(client.chat("busy").get()).await.unwrap_err();
-    assert!(matches!(&busy, Error::Throttled { last, .. } if last.body == "slow down, <redacted>"), "{busy:?}");
-    let unparsable = bounded(client.chat("unparsable").get()).await.unwrap_err();
-    assert!(
-        matches!(&unparsable, Error::UnexpectedResponse(text) if text.contains("bad Location `http://[<redacted>`")),
-        "{unparsable:?}"
-    );
-    let mut links = Vec::new();
-    for chat in &pages {
-        let client = common::builder(&server).max_empty_pages(0).build().unwrap();
-        links.push(bounded(client.chat(chat).messages().items().try_collect::<Vec<_>>()).await.unwrap_err());
-    }
-    assert!(
-        matches!(&links[0], Error::UnexpectedResponse(text) if text.contains("`http://[<redacted>` is not a URL")),
-        "{:?}",
-        links[0]
-    );
-    let looped = format!("{base}/v1.0/chats/19:d@thread.v2/messages?t=<redacted>");
-    assert!(matches!(&links[1], Error::NextLinkLoop { url } if *url == looped), "{:?}", links[1]);
-    let empty = format!("{base}/v1.0/chats/19:e@thread.v2/messages?t=<redacted>");
-    assert!(matches!(&links[2], Error::TooManyEmptyPages { url, pages: 1 } if *url == empty), "{:?}", links[2]);
-    let quoting = GraphClient::builder().base_url(&base).token_provider(QuotingProvider).build().unwrap();
-    let refused = bounded(quoting.chat("denied").get()).await.unwrap_err();
-    assert!(matches!(&refused, Error::Auth(AuthError::Provider(_))), "{refused:?}");
-    assert!(refused.to_string().contains("will not replace <redacted>"), "{refused}");
-
+#[tokio::test]
+async fn a_transport_error_on_a_link_carrying_the_token_is_scrubbed() {
     // A same-origin nextLink (relative) that carries the token and then fails at the transport
     // level: the transport error names the URL it was sending to.
     let next = format!("{MESSAGES}?t={TOKEN}");
@@ -532,22 +582,13 @@ async fn no_error_shows_a_token_the_server_echoes() {
     let first = ok_head(&format!("content-length: {}\r\nconnection: close\r\n", body.len())) + &body;
     let mut script = vec![Answer::Close(first)];
     script.extend((0..4).map(|_| Answer::Close(String::new())));
-    let raw_server = raw::serve(script).await;
-    let client = raw_client(&raw_server.base_url).build().unwrap();
-    let transport =
-        bounded(client.chat("19:a@thread.v2").messages().items().try_collect::<Vec<_>>()).await.unwrap_err();
-    assert!(matches!(&transport, Error::Transport(_)), "{transport:?}");
-    assert!(format!("{transport:?}").contains("/v1.0/chats/19:a@thread.v2/messages?t=%3Credacted%3E"), "{transport:?}");
-    let served = bounded(raw_server.served()).await;
+    let server = raw::serve(script).await;
+    let client = raw_client(&server.base_url).build().unwrap();
+    let error = bounded(client.chat("19:a@thread.v2").messages().items().try_collect::<Vec<_>>()).await.unwrap_err();
+    assert!(matches!(&error, Error::Transport(_)), "{error:?}");
+    assert!(format!("{error:?}").contains("/v1.0/chats/19:a@thread.v2/messages?t=%3Credacted%3E"), "{error:?}");
+    let served = bounded(server.served()).await;
     assert!(served[1].request.contains(TOKEN), "the link was followed, to the Graph origin, as sent");
-
-    for error in [&odata, &busy, &unparsable, &links[0], &links[1], &links[2], &refused, &transport] {
-        for text in [format!("{error}"), format!("{error:?}")] {
-            assert!(!text.contains(TOKEN), "the error shows the token: {text}");
-        }
-        assert_clean(error);
-    }
-    let trace = assert_trace_clean(capture);
-    assert!(trace.contains("19:d@thread.v2/messages?t=<redacted>"), "the followed link is traced, redacted:\n{trace}");
-    assert!(trace.contains("retrying after a transport error"), "{trace}");
+    assert_scrubbed(&error);
+    assert!(assert_trace_clean(captured()).contains("retrying after a transport error"));
 }

@@ -25,7 +25,7 @@
 
 use futures::TryStreamExt;
 use graph_client::{GraphClient, RetryPolicy};
-use graph_mock::{DatasetConfig, Faults, MockConfig, MockServer};
+use graph_mock::{DatasetConfig, Fault, Faults, MockConfig, MockServer};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::HashSet;
@@ -46,27 +46,6 @@ fn faults() -> Faults {
         truncate_every: 31,
         reset_every: 37,
         foreign_next_link: None,
-    }
-}
-
-/// The fault graph-mock's fault layer injects into request number `n` (1-based) under `faults`,
-/// in the layer's order of precedence; `None` for an answer without a fault (a 200 here) or a
-/// merely slow one.
-fn fault(faults: &Faults, n: u64) -> Option<&'static str> {
-    let every = |period: u64| period > 0 && n % period == 0;
-    if every(faults.throttle_every) {
-        Some("throttled")
-    } else if faults.unavailable_every > 0
-        && n >= faults.unavailable_every
-        && n % faults.unavailable_every < faults.unavailable_burst
-    {
-        Some("unavailable")
-    } else if every(faults.reset_every) {
-        Some("reset")
-    } else if every(faults.truncate_every) {
-        Some("cut off")
-    } else {
-        None
     }
 }
 
@@ -238,7 +217,7 @@ async fn soak(chats: usize, per_chat: usize) -> Figures {
 
     let requests = faulty.requests();
     let retries = client.retries();
-    let injected = (1..=requests).filter(|n| fault(&faults, *n).is_some()).count() as u64;
+    let injected = (1..=requests).filter(|n| faults.fault(*n).is_some()).count() as u64;
     assert_eq!(retries, injected, "every injected failure was retried once, nothing else was");
     assert_eq!(requests, pages + retries, "every request was a page or a retry");
     assert!(retries > 0 && retries <= requests / 5, "{retries} retries of {requests} requests");
@@ -249,7 +228,7 @@ async fn soak(chats: usize, per_chat: usize) -> Figures {
 
 fn report(figures: &Figures) {
     let faults = faults();
-    let count = |kind: &str| (1..=figures.requests).filter(|n| fault(&faults, *n) == Some(kind)).count();
+    let count = |kind: Fault| (1..=figures.requests).filter(|n| faults.fault(*n) == Some(kind)).count();
     println!(
         "{} messages in {} pages: {:.2?}, {:.0} messages/s; {} requests, {} retries \
          ({} throttled, {} unavailable, {} reset, {} cut off; {} slow answers)",
@@ -259,13 +238,11 @@ fn report(figures: &Figures) {
         figures.messages as f64 / figures.elapsed.as_secs_f64(),
         figures.requests,
         figures.retries,
-        count("throttled"),
-        count("unavailable"),
-        count("reset"),
-        count("cut off"),
-        (1..=figures.requests)
-            .filter(|n| n % faults.slow_every == 0 && !matches!(fault(&faults, *n), Some("throttled" | "unavailable")))
-            .count(),
+        count(Fault::Throttled),
+        count(Fault::Unavailable),
+        count(Fault::Reset),
+        count(Fault::Truncated),
+        (1..=figures.requests).filter(|n| faults.is_slow(*n)).count(),
     );
     for (percent, peak, current) in &figures.memory {
         println!("at {percent:>3} %: peak RSS (VmHWM) {peak} KiB, RSS {current} KiB");

@@ -73,3 +73,48 @@ pub struct Faults {
     /// Every nextLink points to this origin (e.g. `http://127.0.0.2:9`) instead of the server's.
     pub foreign_next_link: Option<String>,
 }
+
+/// What [`Faults`] does to one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// 429 with the configured `Retry-After`.
+    Throttled,
+    /// 503 (even request numbers) or 504, with the configured `Retry-After`.
+    Unavailable,
+    /// The headers of a successful answer, then a dropped connection.
+    Reset,
+    /// The headers and half the body of a successful answer, then a dropped connection.
+    Truncated,
+}
+
+impl Faults {
+    /// The fault injected into request number `n` (1-based, counted as requests arrive), in the
+    /// order of precedence the server applies; `None` for an answer without one. The schedule
+    /// is the server's own, so a test can count what it should have seen.
+    pub fn fault(&self, n: u64) -> Option<Fault> {
+        let every = |period: u64| period > 0 && n % period == 0;
+        if every(self.throttle_every) {
+            Some(Fault::Throttled)
+        } else if self.unavailable_every > 0
+            && n >= self.unavailable_every
+            && n % self.unavailable_every < self.unavailable_burst
+        {
+            Some(Fault::Unavailable)
+        } else if every(self.reset_every) {
+            Some(Fault::Reset)
+        } else if every(self.truncate_every) {
+            Some(Fault::Truncated)
+        } else {
+            None
+        }
+    }
+
+    /// Whether request `n` is answered after [`slow_delay`](Self::slow_delay); throttled and
+    /// unavailable answers come at once.
+    pub fn is_slow(&self, n: u64) -> bool {
+        self.slow_every > 0
+            && n % self.slow_every == 0
+            && !matches!(self.fault(n), Some(Fault::Throttled | Fault::Unavailable))
+    }
+}

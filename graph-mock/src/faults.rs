@@ -1,5 +1,6 @@
 //! The layer in front of the routes: authentication, correlation headers and injected faults.
 
+use crate::config::Fault;
 use crate::odata::{correlation_headers, request_id, ODataError};
 use crate::state::AppState;
 use axum::body::Body;
@@ -18,36 +19,28 @@ pub async fn layer(State(state): State<Arc<AppState>>, request: Request, next: N
     let faults = &state.config.faults;
     let request_headers = request.headers().clone();
     let id = request_id();
+    let fault = faults.fault(n);
     let mut response = if !authorized(&request, &state.config.token) {
         ODataError::new(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", "Access token is empty or invalid.")
             .into_response()
-    } else if every(faults.throttle_every, n) {
+    } else if fault == Some(Fault::Throttled) {
         retry_later(StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", faults.retry_after.as_deref())
-    } else if faults.unavailable_every > 0
-        && n >= faults.unavailable_every
-        && n % faults.unavailable_every < faults.unavailable_burst
-    {
+    } else if fault == Some(Fault::Unavailable) {
         let status = if n % 2 == 0 { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::GATEWAY_TIMEOUT };
         retry_later(status, "ServiceUnavailable", faults.retry_after.as_deref())
     } else {
-        if every(faults.slow_every, n) {
+        if faults.is_slow(n) {
             tokio::time::sleep(faults.slow_delay).await;
         }
         let response = next.run(request).await;
-        if response.status().is_success() && every(faults.reset_every, n) {
-            cut(response, 0).await
-        } else if response.status().is_success() && every(faults.truncate_every, n) {
-            cut(response, 2).await
-        } else {
-            response
+        match fault {
+            Some(Fault::Reset) if response.status().is_success() => cut(response, 0).await,
+            Some(Fault::Truncated) if response.status().is_success() => cut(response, 2).await,
+            _ => response,
         }
     };
     correlation_headers(&request_headers, response.headers_mut(), &id);
     response
-}
-
-fn every(period: u64, n: u64) -> bool {
-    period > 0 && n % period == 0
 }
 
 fn authorized(request: &Request, token: &str) -> bool {

@@ -285,7 +285,6 @@ impl Generator {
                 bot.id = Property::Value("28:4c4ff3a4-0a25-4c4e-8c6b-6b1c0c8d1a2b".to_owned());
                 bot.display_name = Property::Value("Build Bot".to_owned());
                 bot.application_identity_type = Property::Value(TeamworkApplicationIdentityType::Bot);
-                bot.additional_properties = odata_type("#microsoft.graph.teamworkApplicationIdentity");
                 let mut from = ChatMessageFromIdentitySet::default();
                 from.application = Property::Value(Identity::TeamworkApplicationIdentity(bot));
                 from.device = Property::Null;
@@ -449,7 +448,7 @@ fn user(index: usize) -> User {
 
 fn user_identity(index: usize, kind: TeamworkUserIdentityType) -> TeamworkUserIdentity {
     let person = user(index);
-    let mut additional = odata_type("#microsoft.graph.teamworkUserIdentity");
+    let mut additional = AdditionalProperties::new();
     additional.insert("tenantId", TENANT_ID);
     let mut identity = TeamworkUserIdentity::default();
     identity.id = Property::Value(person.id);
@@ -479,12 +478,6 @@ fn mention(id: i32, index: usize) -> ChatMessageMention {
     mention.mention_text = Property::Value(user(index).name);
     mention.mentioned = Property::Value(Box::new(mentioned));
     mention
-}
-
-fn odata_type(value: &str) -> AdditionalProperties {
-    let mut additional = AdditionalProperties::new();
-    additional.insert("@odata.type", value);
-    additional
 }
 
 fn text_body(content: String) -> ItemBody {

@@ -25,7 +25,7 @@ mod routes;
 mod seeds;
 mod state;
 
-pub use config::{DatasetConfig, Faults, MockConfig, DEFAULT_TOKEN};
+pub use config::{DatasetConfig, Fault, Faults, MockConfig, DEFAULT_TOKEN};
 pub use generate::{User, TENANT_ID};
 pub use query::MAX_TOP;
 

@@ -30,8 +30,9 @@ impl Options {
     /// Decodes the query string; unknown `$` options are rejected as Graph rejects them.
     pub fn parse(query: Option<&str>) -> Result<Options, ODataError> {
         let mut options = Options::default();
-        for (key, value) in form_pairs(query.unwrap_or_default()) {
-            match key.as_str() {
+        for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+            let value = value.into_owned();
+            match &*key {
                 "$top" => {
                     let top: usize = value.parse().map_err(|_| {
                         ODataError::bad_request(format!("Invalid value '{value}' for $top query option."))
@@ -61,22 +62,6 @@ impl Options {
     pub fn page_size(&self) -> usize {
         self.top.unwrap_or(DEFAULT_TOP)
     }
-}
-
-/// Decodes `a=b&c=d`, percent-decoding and reading `+` as a space.
-fn form_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|it| !it.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(key), decode(value))
-        })
-        .collect()
-}
-
-fn decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(&text.replace('+', " ")).decode_utf8_lossy().into_owned()
 }
 
 /// Which timestamp a filter clause compares.

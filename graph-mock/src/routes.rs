@@ -10,9 +10,8 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use graph_models::{Chat, ChatMessageType, Page, Property, TeamworkUserIdentityType};
+use graph_models::{Chat, ChatMessageType, OpenEnum, Page, Property, TeamworkUserIdentityType};
 use serde::Deserialize;
-use serde_json::Value;
 use std::sync::Arc;
 
 /// Most positions one request scans for messages that pass a filter; past it the page ends
@@ -123,15 +122,11 @@ async fn get_chat(
     let options = Options::parse(uri.query())?;
     let expand = Expand::parse(&options.expand)?;
     let chat_ref = find_chat(&state.dataset, user, &chat)?;
-    let mut value = serde_json::to_value(expand.apply(&state.dataset, chat_ref)).expect("models serialise");
-    if let Value::Object(object) = &mut value {
-        let context = format!("{}/v1.0/$metadata#chats/$entity", state.origin);
-        let mut with_context = serde_json::Map::new();
-        with_context.insert("@odata.context".to_owned(), context.into());
-        with_context.extend(std::mem::take(object));
-        *object = with_context;
-    }
-    Ok(json_response(value, !includes_evolvable(&headers)))
+    let entity = Entity {
+        context: format!("{}/v1.0/$metadata#chats/$entity", state.origin),
+        value: expand.apply(&state.dataset, chat_ref),
+    };
+    Ok(json_response(&entity, !includes_evolvable(&headers)))
 }
 
 async fn list_messages(
@@ -254,7 +249,7 @@ async fn list_members(
         value: members,
         ..Default::default()
     };
-    Ok(json_response(serde_json::to_value(&page).expect("models serialise"), false))
+    Ok(json_response(&page, false))
 }
 
 /// Which navigation properties to inline.
@@ -341,7 +336,7 @@ fn page<T: serde::Serialize>(
         value,
         ..Default::default()
     };
-    json_response(serde_json::to_value(&page).expect("models serialise"), !includes_evolvable(headers))
+    json_response(&page, !includes_evolvable(headers))
 }
 
 fn next_link(state: &AppState, uri: &Uri, token: &str) -> String {
@@ -350,7 +345,7 @@ fn next_link(state: &AppState, uri: &Uri, token: &str) -> String {
         .query()
         .unwrap_or_default()
         .split('&')
-        .filter(|it| !it.is_empty() && !it.starts_with("$skiptoken=") && !it.starts_with("%24skiptoken="))
+        .filter(|pair| url::form_urlencoded::parse(pair.as_bytes()).next().is_some_and(|(key, _)| key != "$skiptoken"))
         .collect();
     let mut query = kept.join("&");
     if !query.is_empty() {
@@ -368,11 +363,22 @@ fn includes_evolvable(headers: &HeaderMap) -> bool {
     })
 }
 
-fn json_response(mut value: Value, downgrade_evolvable: bool) -> Response {
+/// A single entity with its `@odata.context` first, as the service writes it.
+#[derive(serde::Serialize)]
+struct Entity<T> {
+    #[serde(rename = "@odata.context")]
+    context: String,
+    #[serde(flatten)]
+    value: T,
+}
+
+/// The answer: the models serialised as they are, in their declared property order, which is
+/// the order Graph writes.
+fn json_response<T: serde::Serialize>(value: &T, downgrade_evolvable: bool) -> Response {
+    let mut body = serde_json::to_vec(value).expect("models serialise");
     if downgrade_evolvable {
-        downgrade(&mut value);
+        body = downgrade(body);
     }
-    let body = serde_json::to_vec(&value).expect("values serialise");
     (
         StatusCode::OK,
         [("content-type", "application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8")],
@@ -381,28 +387,34 @@ fn json_response(mut value: Value, downgrade_evolvable: bool) -> Response {
         .into_response()
 }
 
+/// The properties whose enums have evolvable members, with those members as the models declare
+/// them (the members after `unknownFutureValue`).
+fn evolvable() -> Vec<(&'static str, Vec<&'static str>)> {
+    fn members<E: OpenEnum>() -> Vec<&'static str> {
+        let evolvable = E::evolvable();
+        E::MEMBERS.iter().filter(|(member, _)| evolvable.contains(member)).map(|(_, wire)| *wire).collect()
+    }
+    vec![("messageType", members::<ChatMessageType>()), ("userIdentityType", members::<TeamworkUserIdentityType>())]
+}
+
 /// Replaces evolvable members with `unknownFutureValue`, as the service does for requests without
-/// `Prefer: include-unknown-enum-members`.
-fn downgrade(value: &mut Value) {
-    let evolvable = [
-        ("messageType", ChatMessageType::SystemEventMessage.as_str()),
-        ("userIdentityType", TeamworkUserIdentityType::EmailUser.as_str()),
-    ];
-    match value {
-        Value::Object(object) => {
-            for (key, value) in object.iter_mut() {
-                if let Value::String(text) = value {
-                    if evolvable.iter().any(|(property, member)| key == property && text == member) {
-                        *text = ChatMessageType::UnknownFutureValue.as_str().to_owned();
-                    }
-                } else {
-                    downgrade(value);
-                }
+/// `Prefer: include-unknown-enum-members`. It works on the compact JSON text: there a
+/// `"property":"member"` can only be a property, since inside a string every quote is escaped.
+fn downgrade(body: Vec<u8>) -> Vec<u8> {
+    // serde_json writes UTF-8; were it not, the body would go out as it is.
+    let mut text = match String::from_utf8(body) {
+        Ok(text) => text,
+        Err(error) => return error.into_bytes(),
+    };
+    for (property, members) in evolvable() {
+        for member in members {
+            let pattern = format!("\"{property}\":\"{member}\"");
+            if text.contains(&pattern) {
+                text = text.replace(&pattern, &format!("\"{property}\":\"unknownFutureValue\""));
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(downgrade),
-        _ => {}
     }
+    text.into_bytes()
 }
 
 /// An opaque `$skiptoken` for a cursor of `numbers`.

@@ -117,6 +117,12 @@ fn describe_from_messages(chat: &mut SeedChat) {
         by_time.last().and_then(|it| it.last_modified_date_time.get().cloned()).map_or(Property::Null, Property::Value);
 }
 
+/// A fixture as a model, compacted first (keys in their order) as the service sends it: the
+/// models keep undeclared values as their text, and the pages come pretty-printed.
 fn parse<T: serde::de::DeserializeOwned>(text: &str) -> T {
-    serde_json::from_str(text).expect("the seed fixtures are valid models")
+    let mut compact = Vec::with_capacity(text.len());
+    let mut reader = serde_json::Deserializer::from_str(text);
+    serde_transcode::transcode(&mut reader, &mut serde_json::Serializer::new(&mut compact))
+        .expect("the seed fixtures are JSON");
+    serde_json::from_slice(&compact).expect("the seed fixtures are valid models")
 }

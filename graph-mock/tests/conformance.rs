@@ -37,6 +37,34 @@ async fn a_documented_chat_is_served_as_documented() {
     server.shutdown().await;
 }
 
+/// A fixture's text compacted, its keys in their order, as the service would send it.
+fn compact_fixture(name: &str) -> String {
+    let path = format!("{}/seeds/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut compact = Vec::new();
+    let mut reader = serde_json::Deserializer::from_str(&text);
+    serde_transcode::transcode(&mut reader, &mut serde_json::Serializer::new(&mut compact)).unwrap();
+    String::from_utf8(compact).unwrap()
+}
+
+#[tokio::test]
+async fn answers_are_the_models_text_in_their_declared_order() {
+    let server = server(DatasetConfig::default()).await;
+    let mut chat: Chat = serde_json::from_str(&compact_fixture("get-chat-1")).unwrap();
+    chat.additional_properties.remove("@odata.context");
+    let id = chat.id.as_deref().unwrap().to_owned();
+    let url = format!("{}/chats/{id}", server.base_url());
+    let response = reqwest::Client::new().get(url).bearer_auth(server.token()).send().await.unwrap();
+    let served = response.text().await.unwrap();
+    // The context first, as Graph writes it, then the model's own text: `id` first, then the
+    // properties in the order the schema (and the metadata) declares them, not sorted.
+    let model = serde_json::to_string(&chat).unwrap();
+    let expected = format!("{{\"@odata.context\":\"{}/$metadata#chats/$entity\",{}", server.base_url(), &model[1..]);
+    assert_eq!(served, expected);
+    assert!(served.find("\"id\"") < served.find("\"chatType\""), "{served}");
+    server.shutdown().await;
+}
+
 #[tokio::test]
 async fn evolvable_members_need_the_prefer_header() {
     let server = server(DatasetConfig::default()).await;

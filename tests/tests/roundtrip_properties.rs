@@ -9,6 +9,7 @@
 //!
 //! `PROPTEST_CASES` overrides the number of cases per property (256 by default).
 
+use codegen::schema::{EnumDef, PropertyDef, TypeDef};
 use graph_models::{
     Chat, ChatMessage, ChatMessageActions, ChatMessageImportance, ChatMessagePolicyViolationDlpActionTypes,
     ChatMessageType, ChatType, ConversationMember, DateTimeOffset, Duration, EventMessageDetail, Flags, Identity,
@@ -46,31 +47,7 @@ fn config() -> Config {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The schema, as far as the generator needs it.
-
-#[derive(Debug)]
-struct PropertyDef {
-    name: String,
-    ty: String,
-    collection: bool,
-    navigation: bool,
-}
-
-#[derive(Debug)]
-struct TypeDef {
-    name: String,
-    base: Option<String>,
-    is_abstract: bool,
-    polymorphic: bool,
-    odata_type: String,
-    properties: Vec<PropertyDef>,
-}
-
-#[derive(Debug)]
-struct EnumDef {
-    flags: bool,
-    members: Vec<String>,
-}
+// The schema, read by the generator's own loader and indexed by name.
 
 #[derive(Debug, Default)]
 struct Schema {
@@ -81,43 +58,11 @@ struct Schema {
 impl Schema {
     fn load() -> Schema {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema");
+        let files = codegen::schema::load(&dir).unwrap_or_else(|errors| panic!("{errors}"));
         let mut schema = Schema::default();
-        for entry in std::fs::read_dir(&dir).expect("schema/ exists") {
-            let path = entry.expect("readable entry").path();
-            let is_schema_file = path.extension().is_some_and(|it| it == "json")
-                && path.file_name().is_some_and(|it| it != "format.schema.json");
-            if !is_schema_file {
-                continue;
-            }
-            let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-            let text = |value: &Value, key: &str| value[key].as_str().map(str::to_owned);
-            let flag = |value: &Value, key: &str| value[key].as_bool().unwrap_or(false);
-            for ty in file["types"].as_array().into_iter().flatten() {
-                let properties = ty["properties"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|it| PropertyDef {
-                        name: text(it, "name").unwrap(),
-                        ty: text(it, "type").unwrap(),
-                        collection: flag(it, "collection"),
-                        navigation: flag(it, "navigation"),
-                    })
-                    .collect();
-                let def = TypeDef {
-                    name: text(ty, "name").unwrap(),
-                    base: text(ty, "base"),
-                    is_abstract: flag(ty, "abstract"),
-                    polymorphic: flag(ty, "polymorphic"),
-                    odata_type: text(ty, "odataType").unwrap(),
-                    properties,
-                };
-                schema.types.insert(def.name.clone(), def);
-            }
-            for en in file["enums"].as_array().into_iter().flatten() {
-                let members = en["members"].as_array().unwrap().iter().map(|it| text(it, "name").unwrap()).collect();
-                schema.enums.insert(text(en, "name").unwrap(), EnumDef { flags: flag(en, "flags"), members });
-            }
+        for file in files {
+            schema.types.extend(file.content.types.into_iter().map(|it| (it.name.clone(), it)));
+            schema.enums.extend(file.content.enums.into_iter().map(|it| (it.name.clone(), it)));
         }
         assert!(schema.types.contains_key("chatMessage") && schema.enums.contains_key("chatType"), "{dir:?}");
         schema
@@ -343,8 +288,8 @@ impl Generator {
             "Duration" => duration().prop_map(Value::String).boxed(),
             "Binary" => prop_oneof![regex("[A-Za-z0-9+/]{0,16}={0,2}"), text()].prop_map(Value::String).boxed(),
             _ => match self.schema.enums.get(name) {
-                Some(en) if en.flags => flags_text(&en.members).prop_map(Value::String).boxed(),
-                Some(en) => enum_text(&en.members).prop_map(|(it, _)| Value::String(it)).boxed(),
+                Some(en) if en.flags => flags_text(&member_names(en)).prop_map(Value::String).boxed(),
+                Some(en) => enum_text(&member_names(en)).prop_map(|(it, _)| Value::String(it)).boxed(),
                 None if depth == 0 => return None,
                 None => self.value(name, depth - 1),
             },
@@ -369,7 +314,7 @@ impl Generator {
         // A navigation property holds whole entities (`replies`, `messages`, `members`): one level
         // of them costs two, or messages within messages would dominate every case.
         let depth = if property.navigation { depth.saturating_sub(1) } else { depth };
-        let value = match (self.element(&property.ty, depth), property.collection) {
+        let value = match (self.element(&property.type_name, depth), property.collection) {
             (Some(element), true) => prop::collection::vec(element, 0..3).prop_map(Value::Array).boxed(),
             (Some(element), false) => element,
             (None, true) => Just(Value::Array(Vec::new())).boxed(),
@@ -508,7 +453,12 @@ fn pages_of(name: &str) -> BoxedStrategy<Value> {
 }
 
 fn members_of(name: &str) -> Vec<String> {
-    Schema::load().enums.remove(name).unwrap_or_else(|| panic!("enum {name}")).members
+    member_names(Schema::load().enums.get(name).unwrap_or_else(|| panic!("enum {name}")))
+}
+
+/// The members' wire names, which is all the text strategies need.
+fn member_names(en: &EnumDef) -> Vec<String> {
+    en.members.iter().map(|it| it.name.clone()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------

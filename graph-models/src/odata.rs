@@ -1,13 +1,13 @@
-//! The OData error envelope, `{"error": {"code", "message", "innerError": {...}}}`, parsed
-//! leniently: property names in any case, `innerError` nested to any depth, unknown properties
-//! kept.
+//! The OData error envelope every Graph error answers with, `{"error": {"code", "message",
+//! "innerError": {...}}}`, parsed leniently: property names in any case, `innerError` nested to
+//! any depth, unknown properties kept.
 
 use serde_json::{Map, Value};
 
 /// The `error` object of a Graph error response.
 ///
 /// ```
-/// # use graph_client::ODataError;
+/// # use graph_models::ODataError;
 /// let body = br#"{"error": {"code": "TooManyRequests", "message": "Please retry again later.",
 ///     "innerError": {"code": "429", "date": "2020-08-18T12:51:51", "request-id": "94fb3b52"}}}"#;
 /// let error = ODataError::parse(body).unwrap();
@@ -68,7 +68,11 @@ pub struct InnerError {
 impl ODataError {
     /// Parses an error response body; `None` unless it is an object with an `error` object.
     pub fn parse(body: &[u8]) -> Option<ODataError> {
-        let root: Value = serde_json::from_slice(body).ok()?;
+        ODataError::from_value(&serde_json::from_slice(body).ok()?)
+    }
+
+    /// The error of an already parsed body.
+    pub fn from_value(root: &Value) -> Option<ODataError> {
         let error = field(root.as_object()?, "error")?.as_object()?;
         Some(ODataError {
             code: text(error, "code").unwrap_or_default(),
