@@ -69,6 +69,33 @@ pub enum CloudArg {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Read an archive that `sync` wrote; no Graph access.
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
+    /// The commands that talk to Graph.
+    #[command(flatten)]
+    Online(OnlineCommand),
+}
+
+/// The commands that talk to Graph (or the embedded mock).
+#[derive(Debug, Subcommand)]
+pub enum OnlineCommand {
+    /// Keep a local archive of every message of a user's chats up to date (getAllMessages/delta):
+    /// the first run pulls everything, later runs what changed; a killed run continues.
+    Sync {
+        /// The user id or user principal name. Leave it out to see the embedded mock's users.
+        #[arg(long)]
+        user: Option<String>,
+        /// The archive, an SQLite file; created if missing.
+        #[arg(long)]
+        archive: std::path::PathBuf,
+        /// The licensing and payment model; without it, evaluation mode.
+        #[arg(long, value_enum, ignore_case = true)]
+        model: Option<ModelArg>,
+        /// Messages per page, 1 to 50 (first run only: later pages follow the stored links).
+        #[arg(long)]
+        top: Option<u32>,
+    },
     /// Chats.
     #[command(subcommand)]
     Chats(ChatsCommand),
@@ -164,6 +191,30 @@ pub enum ModelArg {
     /// Model B: other apps.
     #[value(name = "B")]
     B,
+}
+
+/// Archive commands.
+#[derive(Debug, Subcommand)]
+pub enum ArchiveCommand {
+    /// Write the latest version of every message (or every version) as JSON lines, exactly as
+    /// received, ordered by chat id, creation time and message id.
+    Export {
+        /// The archive.
+        #[arg(long)]
+        archive: std::path::PathBuf,
+        /// The file to write, one message per line.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Every version of every message, oldest first, not only the latest.
+        #[arg(long)]
+        all_versions: bool,
+    },
+    /// Count messages, versions, deletions, chats and bytes.
+    Stats {
+        /// The archive.
+        #[arg(long)]
+        archive: std::path::PathBuf,
+    },
 }
 
 /// Member commands.

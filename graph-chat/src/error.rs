@@ -17,6 +17,14 @@ pub enum CliError {
     File { action: &'static str, path: PathBuf, error: std::io::Error },
     /// A socket or the terminal failed (exit code 1).
     Io(std::io::Error),
+    /// The archive could not be opened, read or written (exit code 1).
+    Archive(crate::archive::ArchiveError),
+}
+
+impl From<crate::archive::ArchiveError> for CliError {
+    fn from(error: crate::archive::ArchiveError) -> Self {
+        CliError::Archive(error)
+    }
 }
 
 impl CliError {
@@ -44,7 +52,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => ExitCode::from(2),
             CliError::Graph(error) if refused_before_sending(error) => ExitCode::from(2),
-            CliError::Graph(_) | CliError::File { .. } | CliError::Io(_) => ExitCode::from(1),
+            CliError::Graph(_) | CliError::File { .. } | CliError::Io(_) | CliError::Archive(_) => ExitCode::from(1),
         }
     }
 }
@@ -64,6 +72,7 @@ impl fmt::Display for CliError {
             CliError::Usage(message) => write!(f, "{message}"),
             CliError::File { action, path, error } => write!(f, "cannot {action} `{}`: {error}", path.display()),
             CliError::Io(error) => write!(f, "{error}"),
+            CliError::Archive(error) => write!(f, "{error}"),
             CliError::Graph(error) => match error.http() {
                 // The OData code and message, and the request-id a support request needs.
                 Some(http) => {

@@ -52,10 +52,7 @@ pub async fn export(client: &GraphClient, export: Export) -> Result<Exported, Cl
         request = request.modified_before(until);
     }
     request = request.top(top.unwrap_or(graph_client::MAX_TOP));
-    let partial = out.with_extension(format!(
-        "{}partial",
-        out.extension().map(|it| format!("{}.", it.to_string_lossy())).unwrap_or_default()
-    ));
+    let partial = partial_name(&out);
     let progress = progress_bar();
     let result = write_pages(client, request, &partial, &progress).await;
     progress.finish_and_clear();
@@ -73,6 +70,14 @@ pub async fn export(client: &GraphClient, export: Export) -> Result<Exported, Cl
             Err(err)
         }
     }
+}
+
+/// `FILE.partial` beside `FILE`: where an export is written until it is complete.
+pub fn partial_name(out: &std::path::Path) -> PathBuf {
+    out.with_extension(format!(
+        "{}partial",
+        out.extension().map(|it| format!("{}.", it.to_string_lossy())).unwrap_or_default()
+    ))
 }
 
 async fn write_pages(
@@ -105,7 +110,7 @@ async fn write_pages(
 }
 
 /// A spinner on a terminal, nothing otherwise.
-fn progress_bar() -> ProgressBar {
+pub fn progress_bar() -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

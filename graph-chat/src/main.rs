@@ -1,5 +1,7 @@
 //! `graph-chat`: Teams chats through Microsoft Graph, or through the embedded mock server.
 
+mod archive;
+mod archive_commands;
 mod cli;
 mod commands;
 mod connect;
@@ -8,11 +10,13 @@ mod error;
 mod export;
 mod jsonl;
 mod render;
+mod sync;
 mod text;
 
 use clap::Parser;
-use cli::{Cli, Command, MessagesCommand};
+use cli::{Cli, Command, MessagesCommand, OnlineCommand};
 use error::CliError;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// mimalloc: building and freeing the owned models is much of the time typed decoding takes, and
@@ -33,13 +37,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// `messages export` without `--user`: getAllMessages is per user, so name the ones to pick from.
-fn missing_user(connection: &connect::Connection) -> CliError {
+/// `messages export` or `sync` without `--user`: getAllMessages is per user, so name the ones to
+/// pick from.
+fn missing_user(connection: &connect::Connection, command: &str) -> CliError {
     let Some(users) = connection.mock_users() else {
-        return CliError::Usage("messages export needs --user: a user id or user principal name".to_owned());
+        return CliError::Usage(format!("{command} needs --user: a user id or user principal name"));
     };
     let users: Vec<String> = users.iter().map(|(id, upn)| format!("  {upn}  ({id})")).collect();
-    CliError::Usage(format!("messages export needs --user; the embedded mock's users are:\n{}", users.join("\n")))
+    CliError::Usage(format!("{command} needs --user; the embedded mock's users are:\n{}", users.join("\n")))
 }
 
 fn fail(error: &CliError) -> ExitCode {
@@ -48,25 +53,38 @@ fn fail(error: &CliError) -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), CliError> {
+    let command = match cli.command {
+        Command::Archive(command) => return archive_commands::run(command, cli.global.json),
+        Command::Online(command) => command,
+    };
     let connection = connect::connect(&cli.global).await?;
     let client = &connection.client;
     let json = cli.global.json;
     let mut out = std::io::stdout().lock();
-    let writes_stdout = !matches!(cli.command, Command::Messages(MessagesCommand::Export { .. }));
-    let result = match cli.command {
-        Command::Chats(command) => commands::chats(client, command, json, &mut out).await,
-        Command::Messages(MessagesCommand::List { chat_id, top, since, until }) => {
+    let writes_stdout = !matches!(command, OnlineCommand::Messages(MessagesCommand::Export { .. }));
+    let result = match command {
+        OnlineCommand::Chats(command) => commands::chats(client, command, json, &mut out).await,
+        OnlineCommand::Messages(MessagesCommand::List { chat_id, top, since, until }) => {
             commands::list_messages(client, commands::ListMessages { chat_id, top, since, until }, json, &mut out).await
         }
-        Command::Messages(MessagesCommand::Export { user, out: file, model, since, until, top }) => {
-            match user.ok_or_else(|| missing_user(&connection)) {
+        OnlineCommand::Messages(MessagesCommand::Export { user, out: file, model, since, until, top }) => {
+            match user.ok_or_else(|| missing_user(&connection, "messages export")) {
                 Ok(user) => export::export(client, export::Export { user, out: file, model, since, until, top })
                     .await
                     .map(|_| ()),
                 Err(error) => Err(error),
             }
         }
-        Command::Members(command) => commands::members(client, command, json, &mut out).await,
+        OnlineCommand::Members(command) => commands::members(client, command, json, &mut out).await,
+        OnlineCommand::Sync { user, archive, model, top } => {
+            match user.ok_or_else(|| missing_user(&connection, "sync")) {
+                Ok(user) => match sync::sync(client, sync::Sync { user, archive, model, top }).await {
+                    Ok(synced) => writeln!(out, "{}", sync::summary(&synced)).map_err(CliError::Io),
+                    Err(error) => Err(error),
+                },
+                Err(error) => Err(error),
+            }
+        }
     };
     connection.close().await;
     match result {

@@ -111,6 +111,8 @@ pub enum LinkKind {
     NextLink,
     /// A redirect's `Location`.
     Redirect,
+    /// A link stored earlier and resumed from, e.g. a delta round's.
+    StoredLink,
 }
 
 impl fmt::Display for LinkKind {
@@ -118,6 +120,7 @@ impl fmt::Display for LinkKind {
         f.write_str(match self {
             LinkKind::NextLink => "@odata.nextLink",
             LinkKind::Redirect => "redirect",
+            LinkKind::StoredLink => "stored link",
         })
     }
 }

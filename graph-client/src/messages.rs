@@ -81,6 +81,13 @@ pub struct MessagesQuery {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AllMessagesQuery {
     model: Option<Model>,
+    retained: bool,
+}
+
+impl AllMessagesQuery {
+    pub(crate) fn retained() -> Self {
+        AllMessagesQuery { retained: true, ..Self::default() }
+    }
 }
 
 impl ListMessages {
@@ -143,12 +150,16 @@ impl Endpoint for AllMessagesQuery {
     type Value = ChatMessage;
 
     fn suffix(&self) -> &'static str {
-        "/getAllMessages"
+        if self.retained {
+            "/getAllRetainedMessages"
+        } else {
+            "/getAllMessages"
+        }
     }
 
     fn query(&self, client: &GraphClient, options: &Options) -> Result<Query> {
         if client.cloud() != Cloud::Global {
-            return Err(invalid("getAllMessages is available in the global cloud only"));
+            return Err(invalid(&format!("{} is available in the global cloud only", &self.suffix()[1..])));
         }
         let mut query = Query::default();
         if let Some(model) = self.model {

@@ -47,6 +47,13 @@ enum State {
     Done,
 }
 
+impl<T> Paged<T> {
+    /// A stream of this crate's making, such as a delta round's.
+    pub(crate) fn from_stream(inner: BoxStream<'static, Result<T>>) -> Self {
+        Paged { inner }
+    }
+}
+
 impl<T: DeserializeOwned + Send + 'static> Pages<T> {
     /// The pages of `start`, or a stream of just the error that kept the request from being made.
     pub(crate) fn new(client: GraphClient, start: Result<(Url, Call)>) -> Self {

@@ -97,6 +97,10 @@ impl<E: Endpoint> Request<E> {
         Request { client, owner, chat, headers: Headers::default(), options: Options::default(), endpoint }
     }
 
+    pub(crate) fn client(&self) -> &GraphClient {
+        &self.client
+    }
+
     pub(crate) fn endpoint_mut(&mut self) -> &mut E {
         &mut self.endpoint
     }
@@ -118,7 +122,7 @@ impl<E: Endpoint> Request<E> {
     }
 
     /// The URL and what every page request carries; the first broken rule otherwise.
-    fn prepare(self) -> Result<(Url, Call)> {
+    pub(crate) fn prepare(self) -> Result<(Url, Call)> {
         let chat = self.chat.as_ref().map(Segment::encoded).transpose()?;
         let (mut path, user) = self.owner.chats_path()?;
         if let Some(chat) = chat {

@@ -2,6 +2,7 @@
 
 use crate::chats::{ChatQuery, ChatsQuery, GetChat, ListChats};
 use crate::client::GraphClient;
+use crate::delta::{DeltaQuery, MessagesDelta};
 use crate::encode::Segment;
 use crate::members::{ListMembers, MembersQuery};
 use crate::messages::{AllMessages, AllMessagesQuery, ListMessages, MessagesQuery};
@@ -69,6 +70,19 @@ impl UserScope {
     /// tokens only; metered, see [`AllMessages::model`]).
     pub fn all_messages(&self) -> AllMessages {
         Request::new(self.client.clone(), self.owner.clone(), None, AllMessagesQuery::default())
+    }
+
+    /// `GET /users/{user}/chats/getAllRetainedMessages`: the messages retention policies keep
+    /// across the user's chats, deleted ones included; the same options as
+    /// [`all_messages`](Self::all_messages).
+    pub fn all_retained_messages(&self) -> AllMessages {
+        Request::new(self.client.clone(), self.owner.clone(), None, AllMessagesQuery::retained())
+    }
+
+    /// `GET /users/{user}/chats/getAllMessages/delta`: rounds of changes (application tokens
+    /// only; metered).
+    pub fn all_messages_delta(&self) -> MessagesDelta {
+        Request::new(self.client.clone(), self.owner.clone(), None, DeltaQuery::default())
     }
 }
 

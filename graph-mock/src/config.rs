@@ -14,6 +14,9 @@ pub struct MockConfig {
     pub dataset: DatasetConfig,
     /// Injected faults.
     pub faults: Faults,
+    /// For how many steps of simulated time ([`MockServer::advance`](crate::MockServer::advance))
+    /// a deltaLink stays valid; an older one answers 410 Gone with `syncStateNotFound`.
+    pub delta_link_lifetime: u64,
 }
 
 impl Default for MockConfig {
@@ -23,6 +26,7 @@ impl Default for MockConfig {
             token: DEFAULT_TOKEN.to_owned(),
             dataset: DatasetConfig::default(),
             faults: Faults::default(),
+            delta_link_lifetime: 24,
         }
     }
 }

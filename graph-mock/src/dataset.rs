@@ -1,10 +1,12 @@
 //! The data the server answers from: the documented examples first, then the generated chats.
 
+use crate::changes::{ChangeLog, Step};
 use crate::config::DatasetConfig;
 use crate::generate::{Generator, User};
 use crate::seeds::{seed_chats, SeedChat};
 use graph_models::{Chat, ChatMessage, ChatMessageInfo, ConversationMember, Property};
 use std::collections::HashMap;
+use std::sync::RwLock;
 
 /// A chat of the dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +24,9 @@ pub struct Dataset {
     generator: Generator,
     generated_ids: HashMap<String, usize>,
     users: Vec<User>,
+    seed: u64,
+    /// What simulated time changed in the generated chats.
+    log: RwLock<ChangeLog>,
 }
 
 impl Dataset {
@@ -30,7 +35,8 @@ impl Dataset {
         let seeds = if config.seed_examples { seed_chats() } else { Vec::new() };
         let generator = Generator::new(config.seed, config.chats, config.messages_per_chat);
         let generated_ids = (0..config.chats).map(|c| (generator.chat_id(c), c)).collect();
-        Dataset { seeds, generator, generated_ids, users: Generator::users() }
+        let log = RwLock::new(ChangeLog::default());
+        Dataset { seeds, generator, generated_ids, users: Generator::users(), seed: config.seed, log }
     }
 
     /// The users; user 0 is `/me`.
@@ -105,19 +111,58 @@ impl Dataset {
         })
     }
 
-    /// How many messages the chat has.
+    /// How many messages the chat has now.
     pub fn message_count(&self, chat: ChatRef) -> usize {
+        self.message_count_at(chat, self.step())
+    }
+
+    /// The message at `position`, newest first, as it is now.
+    pub fn message(&self, chat: ChatRef, position: usize) -> ChatMessage {
+        self.message_at(chat, position, self.step())
+    }
+
+    /// How many messages the chat had at `step` of simulated time.
+    pub fn message_count_at(&self, chat: ChatRef, step: u64) -> usize {
         match chat {
             ChatRef::Seed(index) => self.seeds[index].messages.len(),
-            ChatRef::Generated(_) => self.generator.messages_per_chat(),
+            ChatRef::Generated(c) => self.log().message_count(c, self.generator.messages_per_chat(), step),
         }
     }
 
-    /// The message at `position`, newest first.
-    pub fn message(&self, chat: ChatRef, position: usize) -> ChatMessage {
+    /// The message at `position`, newest first, as it was at `step` of simulated time.
+    pub fn message_at(&self, chat: ChatRef, position: usize, step: u64) -> ChatMessage {
         match chat {
             ChatRef::Seed(index) => self.seeds[index].messages[position].clone(),
-            ChatRef::Generated(c) => self.generator.message(c, self.generator.messages_per_chat() - 1 - position),
+            ChatRef::Generated(c) => self.indexed_message(c, self.message_count_at(chat, step) - 1 - position, step),
         }
+    }
+
+    /// Message `j` (oldest first) of generated chat `c` as it was at `step`.
+    pub fn indexed_message(&self, c: usize, j: usize, step: u64) -> ChatMessage {
+        match self.log().latest(c, j, step) {
+            Some(change) => self.generator.changed_message(&change),
+            None => self.generator.message(c, j),
+        }
+    }
+
+    /// The current step of simulated time; 0 until the first [`advance`](Self::advance).
+    pub fn step(&self) -> u64 {
+        self.log().step()
+    }
+
+    /// Moves simulated time on by a step that makes the changes `step` asks for.
+    pub fn advance(&self, step: Step) -> u64 {
+        let mut log = self.log.write().unwrap_or_else(|it| it.into_inner());
+        log.advance(self.seed, self.generator.chat_count(), self.generator.messages_per_chat(), step)
+    }
+
+    /// The generated messages (chat index, message index) changed after step `since` up to `until`.
+    pub fn changed_between(&self, since: u64, until: u64) -> Vec<(usize, usize)> {
+        self.log().changed_between(since, until)
+    }
+
+    fn log(&self) -> std::sync::RwLockReadGuard<'_, ChangeLog> {
+        // A panic while holding the lock leaves a consistent log: `advance` pushes at the end.
+        self.log.read().unwrap_or_else(|it| it.into_inner())
     }
 }

@@ -4,6 +4,7 @@
 //! Every chat type, message type, importance, event-detail subtype and member subtype appears;
 //! messages carry mentions, reactions, attachments, html and text bodies, edits and deletions.
 
+use crate::changes::{Change, ChangeKind};
 use graph_models::{
     AdditionalProperties, BodyType, Chat, ChatMessage, ChatMessageActions, ChatMessageAttachment,
     ChatMessageFromIdentitySet, ChatMessageHistoryItem, ChatMessageImportance, ChatMessageMention,
@@ -183,6 +184,41 @@ impl Generator {
     pub fn last_modified(&self, c: usize, j: usize) -> jiff::Timestamp {
         let changed = matches!(self.kind(c, j), Kind::Edited | Kind::Deleted | Kind::Reactions);
         self.time(c, j) + jiff::SignedDuration::from_secs(if changed { 30 } else { 0 })
+    }
+
+    /// The simulated clock at a change: an hour per step after the generated messages, a second
+    /// per change within the step.
+    fn clock(&self, change: &Change) -> jiff::Timestamp {
+        let generated_end = self.per_chat as i64 * 60 + 86_400;
+        self.epoch + jiff::SignedDuration::from_secs(generated_end + change.step as i64 * 3600 + change.order as i64)
+    }
+
+    /// Message `change.message` of its chat as the change left it.
+    pub fn changed_message(&self, change: &Change) -> ChatMessage {
+        let (c, j) = (change.chat, change.message);
+        let mut message = self.message(c, j);
+        let at: graph_models::DateTimeOffset = self.clock(change).into();
+        match change.kind {
+            ChangeKind::Created => {
+                message.id = Property::Value(self.clock(change).as_millisecond().to_string());
+                message.created_date_time = Property::Value(at.clone());
+                message.last_edited_date_time = Property::Null;
+                message.deleted_date_time = Property::Null;
+                message.body = Property::Value(text_body(self.sentence(c, j)));
+            }
+            ChangeKind::Edited => {
+                message.last_edited_date_time = Property::Value(at.clone());
+                message.body =
+                    Property::Value(text_body(format!("{} (edited in step {})", self.sentence(c, j), change.step)));
+            }
+            ChangeKind::Deleted => {
+                message.deleted_date_time = Property::Value(at.clone());
+                message.body = Property::Value(html_body(String::new()));
+            }
+        }
+        message.etag = Property::Value(self.clock(change).as_millisecond().to_string());
+        message.last_modified_date_time = Property::Value(at);
+        message
     }
 
     fn kind(&self, c: usize, j: usize) -> Kind {

@@ -15,8 +15,10 @@
 
 #![deny(missing_docs)]
 
+mod changes;
 mod config;
 mod dataset;
+mod delta;
 mod faults;
 mod generate;
 mod odata;
@@ -25,6 +27,7 @@ mod routes;
 mod seeds;
 mod state;
 
+pub use changes::Step;
 pub use config::{DatasetConfig, Fault, Faults, MockConfig, DEFAULT_TOKEN};
 pub use generate::{User, TENANT_ID};
 pub use query::MAX_TOP;
@@ -69,6 +72,14 @@ impl MockServer {
     /// The users of its tenant; the first is the signed-in user of `/me`.
     pub fn users(&self) -> &[User] {
         self.state.dataset.users()
+    }
+
+    /// Moves simulated time on by one step (an hour) that creates, edits and deletes the messages
+    /// `step` asks for in the generated chats; returns the new step. Delta rounds, and every other
+    /// endpoint, answer from the new state; `POST /mock/advance?created=N&edited=N&deleted=N` does
+    /// the same over HTTP.
+    pub fn advance(&self, step: Step) -> u64 {
+        self.state.dataset.advance(step)
     }
 
     /// Stops accepting connections and waits for the server task to end.

@@ -24,6 +24,8 @@ pub struct Options {
     pub expand: Vec<String>,
     /// `model` (`A` or `B`) of getAllMessages.
     pub model: Option<String>,
+    /// `$deltatoken`, the opaque state of a deltaLink.
+    pub delta_token: Option<String>,
 }
 
 impl Options {
@@ -45,6 +47,7 @@ impl Options {
                     options.top = Some(top);
                 }
                 "$skiptoken" => options.skip_token = Some(value),
+                "$deltatoken" => options.delta_token = Some(value),
                 "$filter" => options.filter = Some(value),
                 "$orderby" => options.order_by = Some(value),
                 "$expand" => options.expand = value.split(',').map(|it| it.trim().to_owned()).collect(),

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 /// Most positions one request scans for messages that pass a filter; past it the page ends
 /// early, possibly empty, with a nextLink, as the service's pages do.
-const SCAN_LIMIT: usize = 10_000;
+pub(crate) const SCAN_LIMIT: usize = 10_000;
 
 /// The routes, all under `/v1.0`.
 pub fn router(state: Arc<AppState>) -> Router {
@@ -27,6 +27,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1.0/users/{user}/chats/getAllMessages", get(all_messages))
         // The SDKs call the function with OData's parentheses; the service accepts both.
         .route("/v1.0/users/{user}/chats/getAllMessages()", get(all_messages))
+        .route("/v1.0/users/{user}/chats/getAllMessages/delta", get(crate::delta::messages_delta))
+        // Retention keeps every message here, deleted ones included: the same as getAllMessages.
+        .route("/v1.0/users/{user}/chats/getAllRetainedMessages", get(all_messages))
+        .route("/mock/advance", axum::routing::post(crate::delta::advance))
         .route("/v1.0/chats/{chat}", get(get_chat))
         .route("/v1.0/me/chats/{chat}", get(get_chat))
         .route("/v1.0/users/{user}/chats/{chat}", get(get_chat))
@@ -46,14 +50,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-type Result<T> = std::result::Result<T, ODataError>;
+pub(crate) type Result<T> = std::result::Result<T, ODataError>;
 
 /// The signed-in user of delegated calls (`/me`, `/chats`).
 const ME: usize = 0;
 
 /// The user whose chats a request reads: `{user}` of `/users/{user}/...`, else [`ME`]. One
 /// extractor serves all three scopes of a route, so they cannot drift apart.
-struct Owner(usize);
+pub(crate) struct Owner(pub(crate) usize);
 
 impl FromRequestParts<Arc<AppState>> for Owner {
     type Rejection = Response;
@@ -188,14 +192,7 @@ async fn all_messages(
     headers: HeaderMap,
 ) -> Result<Response> {
     let options = Options::parse(uri.query())?;
-    match options.model.as_deref() {
-        None | Some("A") | Some("B") => {}
-        Some(other) => {
-            return Err(ODataError::bad_request(format!(
-                "Query parameter 'model' does not support value '{other}' for this API."
-            )))
-        }
-    }
+    check_model(&options)?;
     if options.order_by.is_some() {
         return Err(ODataError::bad_request("$orderby is not supported for getAllMessages."));
     }
@@ -250,6 +247,16 @@ async fn list_members(
         ..Default::default()
     };
     Ok(json_response(&page, false))
+}
+
+/// The metered APIs' `model`: `A`, `B`, or none for evaluation mode.
+pub(crate) fn check_model(options: &Options) -> Result<()> {
+    match options.model.as_deref() {
+        None | Some("A") | Some("B") => Ok(()),
+        Some(other) => Err(ODataError::bad_request(format!(
+            "Query parameter 'model' does not support value '{other}' for this API."
+        ))),
+    }
 }
 
 /// Which navigation properties to inline.
@@ -326,7 +333,7 @@ fn page<T: serde::Serialize>(
     context: &str,
 ) -> Response {
     let next_link = match next {
-        Some(token) => Property::Value(next_link(state, uri, &token)),
+        Some(token) => Property::Value(link(state, uri, "$skiptoken", &token)),
         None => Property::Absent,
     };
     let page = Page {
@@ -339,23 +346,29 @@ fn page<T: serde::Serialize>(
     json_response(&page, !includes_evolvable(headers))
 }
 
-fn next_link(state: &AppState, uri: &Uri, token: &str) -> String {
+/// The request again with `key` (`$skiptoken` or `$deltatoken`) set to `token`, on the server's
+/// origin unless a fault says otherwise.
+pub(crate) fn link(state: &AppState, uri: &Uri, key: &str, token: &str) -> String {
     let origin = state.config.faults.foreign_next_link.as_deref().unwrap_or(&state.origin);
     let kept: Vec<&str> = uri
         .query()
         .unwrap_or_default()
         .split('&')
-        .filter(|pair| url::form_urlencoded::parse(pair.as_bytes()).next().is_some_and(|(key, _)| key != "$skiptoken"))
+        .filter(|pair| {
+            url::form_urlencoded::parse(pair.as_bytes())
+                .next()
+                .is_some_and(|(it, _)| it != "$skiptoken" && it != "$deltatoken")
+        })
         .collect();
     let mut query = kept.join("&");
     if !query.is_empty() {
         query.push('&');
     }
-    format!("{origin}{}?{query}$skiptoken={token}", uri.path())
+    format!("{origin}{}?{query}{key}={token}", uri.path())
 }
 
 /// Whether the request asked for evolvable enum members.
-fn includes_evolvable(headers: &HeaderMap) -> bool {
+pub(crate) fn includes_evolvable(headers: &HeaderMap) -> bool {
     headers.get_all("prefer").iter().any(|it| {
         it.to_str().is_ok_and(|value| {
             value.split(',').any(|part| part.trim().eq_ignore_ascii_case("include-unknown-enum-members"))
@@ -374,7 +387,7 @@ struct Entity<T> {
 
 /// The answer: the models serialised as they are, in their declared property order, which is
 /// the order Graph writes.
-fn json_response<T: serde::Serialize>(value: &T, downgrade_evolvable: bool) -> Response {
+pub(crate) fn json_response<T: serde::Serialize>(value: &T, downgrade_evolvable: bool) -> Response {
     let mut body = serde_json::to_vec(value).expect("models serialise");
     if downgrade_evolvable {
         body = downgrade(body);
@@ -418,12 +431,12 @@ fn downgrade(body: Vec<u8>) -> Vec<u8> {
 }
 
 /// An opaque `$skiptoken` for a cursor of `numbers`.
-fn encode_token(numbers: &[usize]) -> String {
+pub(crate) fn encode_token(numbers: &[usize]) -> String {
     let text: Vec<String> = numbers.iter().map(|it| format!("{it:x}")).collect();
     format!("M{}", text.join("Z"))
 }
 
-fn decode_token(token: Option<&str>, expected: usize) -> Result<Vec<usize>> {
+pub(crate) fn decode_token(token: Option<&str>, expected: usize) -> Result<Vec<usize>> {
     let Some(token) = token else { return Ok(vec![0; expected]) };
     let invalid = || ODataError::bad_request("The $skiptoken is invalid.");
     let numbers: Vec<usize> = token

@@ -56,6 +56,9 @@ struct Args {
     /// Point every nextLink at this origin instead, e.g. http://127.0.0.2:9.
     #[arg(long)]
     foreign_next_link: Option<String>,
+    /// For how many steps of simulated time (`POST /mock/advance`) a deltaLink stays valid.
+    #[arg(long, default_value_t = 24)]
+    delta_link_lifetime: u64,
 }
 
 #[tokio::main]
@@ -81,6 +84,7 @@ async fn main() -> std::io::Result<()> {
             reset_every: args.reset_every,
             foreign_next_link: args.foreign_next_link,
         },
+        delta_link_lifetime: args.delta_link_lifetime,
     };
     let server = graph_mock::start(config).await?;
     println!("graph-mock listening: {} (token: {})", server.base_url(), server.token());
