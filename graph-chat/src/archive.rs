@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The migrations, in order: migration `n` takes an archive from schema version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("archive/v1.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("archive/v1.sql"), include_str!("archive/v2.sql")];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
@@ -49,6 +49,8 @@ pub struct Stored {
     pub repeated: u64,
     /// Bytes of JSON of the new versions.
     pub bytes: u64,
+    /// Hosted contents stored (not counting those whose bytes were stored already).
+    pub contents: u64,
 }
 
 impl std::ops::AddAssign for Stored {
@@ -58,6 +60,7 @@ impl std::ops::AddAssign for Stored {
         self.deleted += other.deleted;
         self.repeated += other.repeated;
         self.bytes += other.bytes;
+        self.contents += other.contents;
     }
 }
 
@@ -68,6 +71,31 @@ pub struct Cursor {
     pub link: String,
     /// Whether it is a deltaLink (a round ended) rather than a nextLink (a round in progress).
     pub round_done: bool,
+}
+
+/// Where `sync --me` is in one chat.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChatCursor {
+    /// The greatest `lastModifiedDateTime` of the last completed walk, as received.
+    pub mark: Option<String>,
+    /// A walk in progress: the nextLink to continue from.
+    pub next_link: Option<String>,
+    /// A walk in progress: the greatest `lastModifiedDateTime` so far.
+    pub pending_mark: Option<String>,
+}
+
+/// What a page's transaction records besides its messages: where to continue from.
+#[derive(Debug, Clone, Copy)]
+pub enum Checkpoint<'a> {
+    /// A getAllMessages/delta round.
+    Delta(&'a Cursor),
+    /// One chat of `sync --me`.
+    Chat {
+        /// The chat.
+        chat_id: &'a str,
+        /// Its cursor after the page.
+        cursor: &'a ChatCursor,
+    },
 }
 
 /// Counts for `archive stats`.
@@ -85,6 +113,10 @@ pub struct Stats {
     pub chats: u64,
     /// Bytes of JSON stored.
     pub bytes: u64,
+    /// Hosted contents recorded, and the distinct bytes stored for them.
+    pub hosted_contents: u64,
+    /// Bytes of distinct hosted contents.
+    pub hosted_content_bytes: u64,
     /// Each sync scope and whether its last round is complete.
     pub scopes: Vec<(String, bool)>,
 }
@@ -106,6 +138,63 @@ struct Columns<'a> {
     message_type: Option<Cow<'a, str>>,
     #[serde(borrow)]
     from: Option<From<'a>>,
+    #[serde(borrow)]
+    body: Option<Body<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Body<'a> {
+    #[serde(borrow)]
+    content: Option<Cow<'a, str>>,
+}
+
+/// An inline image a message's body points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostedContentRef {
+    /// The message's chat.
+    pub chat_id: String,
+    /// The message.
+    pub message_id: String,
+    /// The hosted content.
+    pub content_id: String,
+}
+
+/// A hosted content fetched for a page, or why it was not.
+#[derive(Debug, Clone)]
+pub struct HostedContent {
+    /// Which.
+    pub of: HostedContentRef,
+    /// Its bytes, or why there are none.
+    pub bytes: Result<bytes::Bytes, String>,
+}
+
+/// A message's `lastModifiedDateTime`, as text and as a time, if it has a readable one.
+pub fn last_modified(raw: &str) -> Option<(String, jiff::Timestamp)> {
+    let columns: Columns = serde_json::from_str(raw).ok()?;
+    let text = columns.last_modified_date_time?;
+    let time = text.parse().ok()?;
+    Some((text.into_owned(), time))
+}
+
+/// The hosted contents `raw` (a message) points at: `.../hostedContents/{id}/$value` in its body.
+pub fn hosted_content_refs(raw: &str) -> Vec<HostedContentRef> {
+    let Ok(columns) = serde_json::from_str::<Columns>(raw) else { return Vec::new() };
+    let (Some(chat), Some(message)) = (columns.chat_id.as_deref(), columns.id.as_deref()) else { return Vec::new() };
+    let body = columns.body.as_ref().and_then(|it| it.content.as_deref()).unwrap_or_default();
+    let mut refs: Vec<HostedContentRef> = body
+        .split("/hostedContents/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("/$value").map(|(id, _)| id))
+        .filter(|id| !id.is_empty() && !id.contains(['/', '"', '<', ' ']))
+        .map(|id| HostedContentRef {
+            chat_id: chat.to_owned(),
+            message_id: message.to_owned(),
+            content_id: id.to_owned(),
+        })
+        .collect();
+    refs.dedup();
+    refs
 }
 
 #[derive(Deserialize, Default)]
@@ -203,8 +292,27 @@ impl Archive {
             .map_err(|err| self.error(err))
     }
 
+    /// Where `sync --me` is in `chat` of `scope`.
+    pub fn chat_cursor(&self, scope: &str, chat: &str) -> Result<ChatCursor> {
+        self.connection
+            .query_row(
+                "SELECT mark, next_link, pending_mark FROM chat_cursors WHERE scope = ?1 AND chat_id = ?2",
+                [scope, chat],
+                |row| Ok(ChatCursor { mark: row.get(0)?, next_link: row.get(1)?, pending_mark: row.get(2)? }),
+            )
+            .optional()
+            .map(Option::unwrap_or_default)
+            .map_err(|err| self.error(err))
+    }
+
     /// Stores a page's messages and the cursor to continue from, in one transaction.
-    pub fn store_page(&mut self, scope: &str, messages: &[Box<RawValue>], cursor: &Cursor) -> Result<Stored> {
+    pub fn store_page(
+        &mut self,
+        scope: &str,
+        messages: &[Box<RawValue>],
+        contents: &[HostedContent],
+        checkpoint: Checkpoint,
+    ) -> Result<Stored> {
         let path = self.path.clone();
         let fail = |err: rusqlite::Error| error(&path, err);
         let transaction = self.connection.transaction().map_err(fail)?;
@@ -255,13 +363,23 @@ impl Archive {
                     stored.bytes += raw.len() as u64;
                 }
             }
-            transaction
-                .execute(
+            for content in contents {
+                stored.contents += store_content(&transaction, content).map_err(fail)?;
+            }
+            match checkpoint {
+                Checkpoint::Delta(cursor) => transaction.execute(
                     "INSERT INTO cursors (scope, link, round_done) VALUES (?1, ?2, ?3) \
                      ON CONFLICT (scope) DO UPDATE SET link = excluded.link, round_done = excluded.round_done",
                     params![scope, cursor.link, cursor.round_done],
-                )
-                .map_err(fail)?;
+                ),
+                Checkpoint::Chat { chat_id, cursor } => transaction.execute(
+                    "INSERT INTO chat_cursors (scope, chat_id, mark, next_link, pending_mark) VALUES (?1, ?2, ?3, ?4, ?5) \
+                     ON CONFLICT (scope, chat_id) DO UPDATE SET mark = excluded.mark, next_link = excluded.next_link, \
+                     pending_mark = excluded.pending_mark",
+                    params![scope, chat_id, cursor.mark, cursor.next_link, cursor.pending_mark],
+                ),
+            }
+            .map_err(fail)?;
         }
         transaction.commit().map_err(fail)?;
         Ok(stored)
@@ -305,18 +423,59 @@ impl Archive {
             .map_err(fail)?,
             chats: count("SELECT COUNT(DISTINCT chat_id) FROM messages").map_err(fail)?,
             bytes: count("SELECT COALESCE(SUM(LENGTH(CAST(raw AS BLOB))), 0) FROM messages").map_err(fail)?,
+            hosted_contents: count("SELECT COUNT(*) FROM hosted_contents").map_err(fail)?,
+            hosted_content_bytes: count("SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM blobs").map_err(fail)?,
             scopes: Vec::new(),
         };
-        let mut statement =
-            self.connection.prepare("SELECT scope, round_done FROM cursors ORDER BY scope").map_err(fail)?;
+        // A `sync --me` scope is complete when none of its chats has a walk in progress.
+        let mut statement = self
+            .connection
+            .prepare(
+                "SELECT scope, round_done FROM cursors UNION ALL SELECT scope, MIN(next_link IS NULL) FROM chat_cursors \
+                 GROUP BY scope ORDER BY scope",
+            )
+            .map_err(fail)?;
         let scopes = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).map_err(fail)?;
         stats.scopes = scopes.collect::<Result<_, _>>().map_err(fail)?;
         Ok(stats)
     }
 
+    /// Whether the archive has a row for this hosted content (stored or skipped): no need to
+    /// fetch it again.
+    pub fn has_content(&self, of: &HostedContentRef) -> Result<bool> {
+        self.connection
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM hosted_contents WHERE chat_id = ?1 AND message_id = ?2 AND content_id = ?3)",
+            )
+            .and_then(|mut it| it.query_row(params![of.chat_id, of.message_id, of.content_id], |row| row.get(0)))
+            .map_err(|err| self.error(err))
+    }
+
     fn error(&self, err: rusqlite::Error) -> ArchiveError {
         error(&self.path, err)
     }
+}
+
+/// Stores one hosted content and its bytes (once per digest); 1 if its row is new.
+fn store_content(transaction: &rusqlite::Transaction, content: &HostedContent) -> rusqlite::Result<u64> {
+    let HostedContentRef { chat_id, message_id, content_id } = &content.of;
+    let (digest, size, skipped) = match &content.bytes {
+        Ok(bytes) => {
+            let digest = Sha256::digest(bytes).to_vec();
+            transaction
+                .prepare_cached("INSERT OR IGNORE INTO blobs (digest, bytes) VALUES (?1, ?2)")?
+                .execute(params![digest, bytes.as_ref()])?;
+            (Some(digest), Some(bytes.len() as i64), None)
+        }
+        Err(reason) => (None, None, Some(reason.as_str())),
+    };
+    let inserted = transaction
+        .prepare_cached(
+            "INSERT OR IGNORE INTO hosted_contents (chat_id, message_id, content_id, size, digest, skipped) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![chat_id, message_id, content_id, size, digest, skipped])?;
+    Ok(inserted as u64)
 }
 
 /// Why an export stopped: the archive, or the file written.

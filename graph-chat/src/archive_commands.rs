@@ -43,14 +43,16 @@ pub fn run(command: ArchiveCommand, json: bool) -> Result<(), CliError> {
                 ("deleted", stats.deleted),
                 ("chats", stats.chats),
                 ("bytes", stats.bytes),
+                ("hosted contents", stats.hosted_contents),
+                ("content bytes", stats.hosted_content_bytes),
                 ("schema version", stats.schema_version as u64),
             ];
             for (name, count) in rows {
-                writeln!(out, "{name:<15}{count}")?;
+                writeln!(out, "{name:<16}{count}")?;
             }
             for (scope, round_done) in &stats.scopes {
                 let state = if *round_done { "round complete" } else { "round in progress" };
-                writeln!(out, "{:<15}{scope} ({state})", "sync")?;
+                writeln!(out, "{:<16}{scope} ({state})", "sync")?;
             }
             Ok(())
         }

@@ -80,21 +80,31 @@ pub enum Command {
 /// The commands that talk to Graph (or the embedded mock).
 #[derive(Debug, Subcommand)]
 pub enum OnlineCommand {
-    /// Keep a local archive of every message of a user's chats up to date (getAllMessages/delta):
-    /// the first run pulls everything, later runs what changed; a killed run continues.
+    /// Keep a local archive of every message of a user's chats up to date: the first run pulls
+    /// everything, later runs what changed; a killed run continues.
     Sync {
-        /// The user id or user principal name. Leave it out to see the embedded mock's users.
-        #[arg(long)]
+        /// The user id or user principal name, through getAllMessages/delta (application
+        /// permissions). Leave it and --me out to see the embedded mock's users.
+        #[arg(long, conflicts_with = "me")]
         user: Option<String>,
+        /// The signed-in user's chats, one by one (delegated tokens, which have no getAllMessages).
+        #[arg(long)]
+        me: bool,
         /// The archive, an SQLite file; created if missing.
         #[arg(long)]
         archive: std::path::PathBuf,
-        /// The licensing and payment model; without it, evaluation mode.
-        #[arg(long, value_enum, ignore_case = true)]
+        /// The licensing and payment model of getAllMessages; without it, evaluation mode.
+        #[arg(long, value_enum, ignore_case = true, conflicts_with = "me")]
         model: Option<ModelArg>,
         /// Messages per page, 1 to 50 (first run only: later pages follow the stored links).
         #[arg(long)]
         top: Option<u32>,
+        /// Also store the messages' hosted contents (inline images), each distinct one once.
+        #[arg(long)]
+        with_hosted_contents: bool,
+        /// The largest hosted content to store, in bytes; a larger one is recorded as skipped.
+        #[arg(long, default_value_t = graph_client::DEFAULT_MAX_HOSTED_CONTENT_BYTES, requires = "with_hosted_contents")]
+        max_hosted_content_bytes: u64,
     },
     /// Chats.
     #[command(subcommand)]

@@ -41,7 +41,7 @@ fn main() -> ExitCode {
 /// pick from.
 fn missing_user(connection: &connect::Connection, command: &str) -> CliError {
     let Some(users) = connection.mock_users() else {
-        return CliError::Usage(format!("{command} needs --user: a user id or user principal name"));
+        return CliError::Usage(format!("{command} needs --user: a user id or user principal name (or --me for sync)"));
     };
     let users: Vec<String> = users.iter().map(|(id, upn)| format!("  {upn}  ({id})")).collect();
     CliError::Usage(format!("{command} needs --user; the embedded mock's users are:\n{}", users.join("\n")))
@@ -76,12 +76,17 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
         OnlineCommand::Members(command) => commands::members(client, command, json, &mut out).await,
-        OnlineCommand::Sync { user, archive, model, top } => {
-            match user.ok_or_else(|| missing_user(&connection, "sync")) {
-                Ok(user) => match sync::sync(client, sync::Sync { user, archive, model, top }).await {
-                    Ok(synced) => writeln!(out, "{}", sync::summary(&synced)).map_err(CliError::Io),
-                    Err(error) => Err(error),
-                },
+        OnlineCommand::Sync { user, me, archive, model, top, with_hosted_contents, max_hosted_content_bytes } => {
+            let hosted_contents = with_hosted_contents.then_some(max_hosted_content_bytes);
+            let scope = match (me, user) {
+                (true, _) => Ok(sync::Scope::Me),
+                (false, Some(user)) => Ok(sync::Scope::User(user)),
+                (false, None) => Err(missing_user(&connection, "sync")),
+            };
+            match scope {
+                Ok(scope) => sync::sync(client, sync::Sync { scope, archive, model, top, hosted_contents })
+                    .await
+                    .and_then(|synced| writeln!(out, "{}", sync::summary(&synced)).map_err(CliError::Io)),
                 Err(error) => Err(error),
             }
         }

@@ -1,24 +1,46 @@
-//! `sync`: getAllMessages/delta into the archive, page by page, continuing from where the last
-//! run stopped.
+//! `sync`: messages into the archive, page by page, each page committed with the place to
+//! continue from, so that a run killed at any instant is continued by the next.
+//!
+//! - `--user`: getAllMessages/delta (application permissions): a full round, then rounds of
+//!   what changed, from the stored deltaLink.
+//! - `--me`: delegated tokens have no getAllMessages, so each chat of `/me/chats` is walked,
+//!   a few at a time, for the messages modified after its high-water mark (the documented
+//!   `$orderby=lastModifiedDateTime desc` with `$filter=lastModifiedDateTime gt`). The mark moves
+//!   on only when a walk is complete; a walk in progress is continued from its nextLink.
 
-use crate::archive::{Archive, Cursor, Stored};
+use crate::archive::{
+    hosted_content_refs, last_modified, Archive, ChatCursor, Checkpoint, Cursor, HostedContent, Stored,
+};
 use crate::cli::ModelArg;
 use crate::error::CliError;
-use futures::StreamExt;
-use graph_client::{DeltaLink, GraphClient, Model};
+use futures::{StreamExt, TryStreamExt};
+use graph_client::{DeltaLink, GraphClient, MessageOrder, Model, Pages};
+use indicatif::ProgressBar;
+use serde_json::value::RawValue;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Instant;
+
+/// Whose messages.
+pub enum Scope {
+    /// A user's, through getAllMessages/delta.
+    User(String),
+    /// The signed-in user's, chat by chat.
+    Me,
+}
 
 /// What `sync` asks for.
 pub struct Sync {
-    /// The user whose chats to sync.
-    pub user: String,
+    /// Whose messages.
+    pub scope: Scope,
     /// The archive file.
     pub archive: PathBuf,
-    /// The payment model.
+    /// The payment model (`--user` only).
     pub model: Option<ModelArg>,
     /// Messages per page.
     pub top: Option<u32>,
+    /// Also store the messages' hosted contents (inline images) up to this many bytes each.
+    pub hosted_contents: Option<u64>,
 }
 
 /// What a sync did.
@@ -36,13 +58,99 @@ pub struct Synced {
 /// stays at a few pages.
 const PAGES_AHEAD: usize = 2;
 
-/// Runs one sync to the end of a round.
+/// Chats walked at once by `--me`: the per-chat limit is 1 request per second, so walking a few
+/// chats at once is what makes a delegated sync fast, within the 30 per second per app.
+const CHATS_AT_ONCE: usize = 4;
+
+/// Runs one sync to its end.
 pub async fn sync(client: &GraphClient, sync: Sync) -> Result<Synced, CliError> {
-    let Sync { user, archive, model, top } = sync;
-    let mut archive = Archive::open(&archive)?;
+    let store = Store {
+        client,
+        archive: Mutex::new(Archive::open(&sync.archive)?),
+        hosted_contents: sync.hosted_contents,
+        progress: crate::export::progress_bar(),
+        started: Instant::now(),
+        synced: Mutex::new(Synced::default()),
+    };
+    let result = match sync.scope {
+        Scope::User(user) => delta_rounds(&store, &user, sync.model, sync.top).await,
+        Scope::Me => chat_walks(&store, sync.top).await,
+    };
+    store.progress.finish_and_clear();
+    result.map(|()| *store.synced.lock().unwrap_or_else(|it| it.into_inner()))
+}
+
+/// The archive and what the pages did to it, shared by the chats walked at once.
+struct Store<'a> {
+    client: &'a GraphClient,
+    archive: Mutex<Archive>,
+    hosted_contents: Option<u64>,
+    progress: ProgressBar,
+    started: Instant,
+    synced: Mutex<Synced>,
+}
+
+impl Store<'_> {
+    /// Fetches the page's hosted contents if asked, then commits the page with its checkpoint.
+    async fn page(&self, scope: &str, messages: &[Box<RawValue>], checkpoint: Checkpoint<'_>) -> Result<(), CliError> {
+        let contents = match self.hosted_contents {
+            Some(limit) => self.fetch_contents(messages, limit).await?,
+            None => Vec::new(),
+        };
+        let stored = self.archive().store_page(scope, messages, &contents, checkpoint)?;
+        let mut synced = self.synced.lock().unwrap_or_else(|it| it.into_inner());
+        synced.stored += stored;
+        synced.pages += 1;
+        let Stored { new, changed, deleted, repeated, .. } = synced.stored;
+        let rate = (new + changed + deleted + repeated) as f64 / self.started.elapsed().as_secs_f64().max(1e-3);
+        self.progress.set_message(format!(
+            "{} pages, {new} new, {changed} changed, {deleted} deleted, {rate:.0} messages/s, {} retries",
+            synced.pages,
+            self.client.retries()
+        ));
+        Ok(())
+    }
+
+    fn archive(&self) -> std::sync::MutexGuard<'_, Archive> {
+        // A panic while holding the lock cannot leave a transaction half done: it rolls back.
+        self.archive.lock().unwrap_or_else(|it| it.into_inner())
+    }
+
+    /// The hosted contents of `messages` not in the archive yet, each fetched or the reason it
+    /// was not: larger than `limit`, or gone (404). Other failures end the sync, which a rerun
+    /// repeats.
+    async fn fetch_contents(&self, messages: &[Box<RawValue>], limit: u64) -> Result<Vec<HostedContent>, CliError> {
+        let mut contents = Vec::new();
+        for of in messages.iter().flat_map(|it| hosted_content_refs(it.get())) {
+            if self.archive().has_content(&of)? {
+                continue;
+            }
+            let chat = self.client.chat(&of.chat_id);
+            let bytes = match chat.hosted_content_bytes(&of.message_id, &of.content_id).max_bytes(limit).send().await {
+                Ok(bytes) => Ok(bytes),
+                Err(graph_client::Error::ResponseTooLarge { .. }) => Err(format!("larger than {limit} bytes")),
+                Err(error) if error.http().is_some_and(|it| it.status.as_u16() == 404) => {
+                    Err("not found (404)".to_owned())
+                }
+                Err(error) => return Err(error.into()),
+            };
+            contents.push(HostedContent { of, bytes });
+        }
+        Ok(contents)
+    }
+}
+
+/// getAllMessages/delta from the stored link (or from the start) to the end of a round.
+async fn delta_rounds(
+    store: &Store<'_>,
+    user: &str,
+    model: Option<ModelArg>,
+    top: Option<u32>,
+) -> Result<(), CliError> {
+    let client = store.client;
     let scope = format!("user:{user}");
-    let cursor = archive.cursor(&scope)?;
-    let mut request = client.user(&user).all_messages_delta().top(top.unwrap_or(graph_client::MAX_TOP));
+    let cursor = store.archive().cursor(&scope)?;
+    let mut request = client.user(user).all_messages_delta().top(top.unwrap_or(graph_client::MAX_TOP));
     if let Some(model) = model {
         request = request.model(match model {
             ModelArg::A => Model::A,
@@ -59,16 +167,15 @@ pub async fn sync(client: &GraphClient, sync: Sync) -> Result<Synced, CliError> 
             let _ = sender.send(page).await;
         }
     }));
-    let progress = crate::export::progress_bar();
-    let started = Instant::now();
-    let mut synced = Synced::default();
     let result = async {
         while let Some(page) = receiver.recv().await {
             let page = page?;
             if page.restarted {
-                synced.restarted = true;
-                progress.suspend(|| {
-                    eprintln!("graph-chat: the stored delta link has expired; starting a full round (stored messages are kept)")
+                store.synced.lock().unwrap_or_else(|it| it.into_inner()).restarted = true;
+                store.progress.suspend(|| {
+                    eprintln!(
+                        "graph-chat: the stored delta link has expired; starting a full round (stored messages are kept)"
+                    )
                 });
             }
             let (link, round_done) = match &page.link {
@@ -76,34 +183,76 @@ pub async fn sync(client: &GraphClient, sync: Sync) -> Result<Synced, CliError> 
                 DeltaLink::Delta(link) => (link, true),
             };
             let cursor = Cursor { link: client.relative_link(link).to_owned(), round_done };
-            synced.stored += archive.store_page(&scope, &page.value, &cursor)?;
-            synced.pages += 1;
-            let rate = (synced.stored.new + synced.stored.changed + synced.stored.deleted + synced.stored.repeated)
-                as f64
-                / started.elapsed().as_secs_f64().max(1e-3);
-            progress.set_message(format!(
-                "{} pages, {} new, {} changed, {} deleted, {rate:.0} messages/s, {} retries",
-                synced.pages,
-                synced.stored.new,
-                synced.stored.changed,
-                synced.stored.deleted,
-                client.retries()
-            ));
+            store.page(&scope, &page.value, Checkpoint::Delta(&cursor)).await?;
         }
-        Ok::<_, CliError>(())
+        Ok(())
     }
     .await;
-    progress.finish_and_clear();
     drop(receiver);
     let _ = fetch.await;
-    result.map(|()| synced)
+    result
+}
+
+/// Every chat of `/me/chats`, a few at a time.
+async fn chat_walks(store: &Store<'_>, top: Option<u32>) -> Result<(), CliError> {
+    let chats: Vec<String> = store
+        .client
+        .me()
+        .chats()
+        .items()
+        .try_filter_map(|chat| async move { Ok(chat.id.into_option()) })
+        .try_collect()
+        .await?;
+    futures::stream::iter(chats.iter().map(|chat| chat_walk(store, chat, top)))
+        .buffer_unordered(CHATS_AT_ONCE)
+        .try_collect::<()>()
+        .await
+}
+
+/// One chat: its messages modified after its mark, continuing a walk in progress if there is
+/// one; the mark moves on to the greatest `lastModifiedDateTime` seen once the walk is complete.
+async fn chat_walk(store: &Store<'_>, chat: &str, top: Option<u32>) -> Result<(), CliError> {
+    const SCOPE: &str = "me";
+    let client = store.client;
+    let stored = store.archive().chat_cursor(SCOPE, chat)?;
+    let request = client.me().chat(chat).messages().top(top.unwrap_or(graph_client::MAX_TOP));
+    let mut pages: Pages<Box<RawValue>> = match (&stored.next_link, &stored.mark) {
+        (Some(link), _) => request.raw_pages_from(link),
+        (None, Some(mark)) => match mark.parse() {
+            Ok(time) => request.modified_after(time).raw_pages(),
+            Err(_) => request.order_by(MessageOrder::LastModifiedDesc).raw_pages(),
+        },
+        (None, None) => request.order_by(MessageOrder::LastModifiedDesc).raw_pages(),
+    };
+    let mut pending = stored.pending_mark.clone().and_then(|text| Some((text.parse().ok()?, text)));
+    while let Some(page) = pages.try_next().await? {
+        for (text, time) in page.value.iter().filter_map(|it| last_modified(it.get())) {
+            if pending.as_ref().is_none_or(|(greatest, _)| time > *greatest) {
+                pending = Some((time, text));
+            }
+        }
+        let pending_text = pending.as_ref().map(|(_, text)| text.clone());
+        let cursor = match page.next_link().filter(|it| !it.is_empty()) {
+            Some(link) => ChatCursor {
+                mark: stored.mark.clone(),
+                next_link: Some(client.relative_link(link).to_owned()),
+                pending_mark: pending_text,
+            },
+            None => {
+                ChatCursor { mark: pending_text.or_else(|| stored.mark.clone()), next_link: None, pending_mark: None }
+            }
+        };
+        store.page(SCOPE, &page.value, Checkpoint::Chat { chat_id: chat, cursor: &cursor }).await?;
+    }
+    Ok(())
 }
 
 /// The one-line summary.
 pub fn summary(synced: &Synced) -> String {
-    let Stored { new, changed, deleted, repeated, bytes } = synced.stored;
+    let Stored { new, changed, deleted, repeated, bytes, contents } = synced.stored;
+    let contents = if contents > 0 { format!(", {contents} hosted contents") } else { String::new() };
     format!(
-        "synced {} pages: {new} new, {changed} changed, {deleted} deleted, {repeated} already archived, {bytes} bytes",
+        "synced {} pages: {new} new, {changed} changed, {deleted} deleted, {repeated} already archived, {bytes} bytes{contents}",
         synced.pages
     )
 }

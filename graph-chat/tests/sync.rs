@@ -153,15 +153,16 @@ fn progress(archive: &Path) -> (u64, bool) {
     (versions, done)
 }
 
-/// Runs `sync`, killing it (`SIGKILL`) after a random time, until a run completes; returns how
-/// many runs were killed, and how many of those after some pages but before the round's end.
-async fn sync_until_done(server: &MockServer, archive: &Path, random: &mut Random) -> (u32, u32) {
+/// Runs `sync` with `who` (`--user X` or `--me`), killing it (`SIGKILL`) after a random time,
+/// until a run completes; returns how many runs were killed, and how many of those after some
+/// pages but before the round's end.
+async fn sync_until_done(server: &MockServer, archive: &Path, who: &[&str], random: &mut Random) -> (u32, u32) {
     let (mut killed, mut mid_round) = (0, 0);
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         assert!(Instant::now() < deadline, "no run completed in time");
         let mut command = graph_chat(server);
-        command.args(["sync", "--user", USER, "--archive"]).arg(archive);
+        command.arg("sync").args(who).arg("--archive").arg(archive);
         command.stdout(Stdio::null()).stderr(Stdio::piped());
         let mut child = command.spawn().unwrap();
         // Early kills land on startup and the first commits, late ones on later pages.
@@ -183,35 +184,80 @@ async fn sync_until_done(server: &MockServer, archive: &Path, random: &mut Rando
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn killed_at_random_instants_reruns_lose_and_duplicate_nothing() {
+/// Kills `sync` with `who` at random instants until a run completes, twice: before and after
+/// messages are created, edited and deleted; each time the archive must equal the server.
+async fn killed_and_rerun(who: &[&str]) {
     let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
     println!("kill schedule seed: {seed}");
     let mut random = Random(seed);
     let dataset = DatasetConfig { seed_examples: false, chats: 12, messages_per_chat: 150, seed: 8 };
     let faults = Faults {
         slow_every: 2,
-        slow_delay: Duration::from_millis(15),
+        slow_delay: Duration::from_millis(30),
         throttle_every: 13,
         retry_after: Some("0.01".into()),
         ..Faults::default()
     };
     let server = mock(dataset, faults, 24).await;
-    let archive = scratch("kill").join("archive.sqlite");
-    let (killed, mid_round) = sync_until_done(&server, &archive, &mut random).await;
+    let archive = scratch(&format!("kill{}", who.len())).join("archive.sqlite");
+    let (killed, mid_round) = sync_until_done(&server, &archive, who, &mut random).await;
     assert_eq!(export(&server, &archive, false).await, server_state(&server).await);
     let before = stats(&archive, &server);
     assert_eq!(before["messages"], before["versions"], "every message once");
 
     server.advance(Step { created: 20, edited: 30, deleted: 10 });
     let changed = server_state(&server).await;
-    let (killed_later, _) = sync_until_done(&server, &archive, &mut random).await;
+    let (killed_later, _) = sync_until_done(&server, &archive, who, &mut random).await;
     assert_eq!(export(&server, &archive, false).await, changed);
     let after = stats(&archive, &server);
-    let old: std::collections::BTreeSet<String> = export(&server, &archive, true).await.into_iter().collect();
-    assert_eq!(after["versions"].as_u64().unwrap() as usize, old.len(), "no version twice");
-    println!("{killed} + {killed_later} runs killed, {mid_round} of the first ones mid-round");
-    assert!(mid_round >= 2, "the loop killed runs mid-round ({mid_round} of {killed})");
+    let versions: std::collections::BTreeSet<String> = export(&server, &archive, true).await.into_iter().collect();
+    assert_eq!(after["versions"].as_u64().unwrap() as usize, versions.len(), "no version twice");
+    assert!(after["versions"].as_u64() > before["versions"].as_u64(), "the changes are new versions");
+    println!("{killed} + {killed_later} runs killed, {mid_round} of the first ones mid-sync");
+    assert!(mid_round >= 2, "the loop killed runs mid-sync ({mid_round} of {killed})");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_at_random_instants_reruns_lose_and_duplicate_nothing() {
+    killed_and_rerun(&["--user", USER]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delegated_sync_killed_at_random_instants_loses_and_duplicates_nothing() {
+    killed_and_rerun(&["--me"]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delegated_sync_walks_every_chat_then_only_what_changed_after_each_mark() {
+    let server = mock(small(), Faults::default(), 24).await;
+    let archive = scratch("me").join("archive.sqlite");
+    let mut command = graph_chat(&server);
+    command.args(["sync", "--me", "--archive"]).arg(&archive);
+    let first = output(command).await;
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(export(&server, &archive, false).await, server_state(&server).await);
+    let requests = server.requests();
+    let mut command = graph_chat(&server);
+    command.args(["sync", "--me", "--archive"]).arg(&archive);
+    let unchanged = output(command).await;
+    assert!(
+        summary(&unchanged).contains(": 0 new, 0 changed, 0 deleted, 0 already archived"),
+        "{}",
+        summary(&unchanged)
+    );
+    assert_eq!(server.requests() - requests, 1 + 5, "the chat list, then one empty page per chat");
+
+    server.advance(Step { created: 3, edited: 4, deleted: 2 });
+    let mut command = graph_chat(&server);
+    command.args(["sync", "--me", "--archive"]).arg(&archive);
+    let changes = output(command).await;
+    assert!(
+        summary(&changes).contains(": 3 new,") && summary(&changes).contains(" 0 already archived"),
+        "{}",
+        summary(&changes)
+    );
+    assert_eq!(export(&server, &archive, false).await, server_state(&server).await);
     server.shutdown().await;
 }
 
@@ -240,5 +286,68 @@ async fn archives_of_a_newer_schema_and_other_files_are_refused_with_the_reason(
         errors.push(String::from_utf8_lossy(&output.stderr).replace(&dir.display().to_string(), "DIR"));
     }
     insta::assert_snapshot!("refused_archives", errors.concat());
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hosted_contents_are_stored_once_per_distinct_bytes_and_bounded_in_size() {
+    let server = mock(small(), Faults::default(), 24).await;
+    let dir = scratch("contents");
+    let (archive, bounded) = (dir.join("archive.sqlite"), dir.join("bounded.sqlite"));
+    let mut command = graph_chat(&server);
+    command.args(["sync", "--user", USER, "--with-hosted-contents", "--archive"]).arg(&archive);
+    let first = output(command).await;
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let images = server_state(&server).await.iter().filter(|it| it.contains("/hostedContents/")).count();
+    assert!(images > 0 && summary(&first).ends_with(&format!(", {images} hosted contents")), "{}", summary(&first));
+    let connection = rusqlite::Connection::open(&archive).unwrap();
+    let blobs: Vec<Vec<u8>> = connection
+        .prepare("SELECT bytes FROM blobs")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(blobs, vec![graph_mock::IMAGE_PNG.to_vec()], "every image has the same bytes: stored once");
+    let stored: i64 = connection
+        .query_row("SELECT COUNT(*) FROM hosted_contents WHERE digest IS NOT NULL", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(stored as usize, images);
+
+    let mut command = graph_chat(&server);
+    command
+        .args(["sync", "--user", USER, "--with-hosted-contents", "--max-hosted-content-bytes", "10", "--archive"])
+        .arg(&bounded);
+    assert!(output(command).await.status.success());
+    let connection = rusqlite::Connection::open(&bounded).unwrap();
+    let skipped: Vec<String> = connection
+        .prepare("SELECT DISTINCT skipped FROM hosted_contents")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(skipped, vec!["larger than 10 bytes".to_owned()]);
+    let blobs: i64 = connection.query_row("SELECT COUNT(*) FROM blobs", [], |row| row.get(0)).unwrap();
+    assert_eq!(blobs, 0);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_archive_of_schema_version_1_is_migrated_and_keeps_its_messages() {
+    let server = mock(small(), Faults::default(), 24).await;
+    let archive = scratch("migrate").join("archive.sqlite");
+    let connection = rusqlite::Connection::open(&archive).unwrap();
+    connection.execute_batch(include_str!("../src/archive/v1.sql")).unwrap();
+    connection
+        .execute(
+            "INSERT INTO messages (chat_id, message_id, deleted, digest, raw) VALUES ('c', 'm', 0, x'00', '{\"id\":\"m\"}')",
+            [],
+        )
+        .unwrap();
+    drop(connection);
+    let stats = stats(&archive, &server);
+    assert_eq!((stats["schema_version"].as_u64(), stats["versions"].as_u64()), (Some(2), Some(1)), "{stats}");
+    assert_eq!(export(&server, &archive, true).await, vec![r#"{"id":"m"}"#.to_owned()]);
     server.shutdown().await;
 }

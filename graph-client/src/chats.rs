@@ -62,8 +62,8 @@ impl ListChats {
 impl Endpoint for ChatsQuery {
     type Value = Chat;
 
-    fn suffix(&self) -> &'static str {
-        ""
+    fn path(&self) -> Result<String> {
+        Ok(String::new())
     }
 
     fn query(&self, client: &GraphClient, options: &Options) -> Result<Query> {
@@ -97,8 +97,8 @@ impl Expand for ChatsQuery {}
 impl Endpoint for ChatQuery {
     type Value = Chat;
 
-    fn suffix(&self) -> &'static str {
-        ""
+    fn path(&self) -> Result<String> {
+        Ok(String::new())
     }
 
     fn query(&self, _client: &GraphClient, options: &Options) -> Result<Query> {

@@ -181,7 +181,7 @@ impl GraphClient {
     }
 
     /// A stored link as a URL on the Graph root; a link to anywhere else is refused.
-    fn stored_link(&self, link: &str) -> Result<Url> {
+    pub(crate) fn stored_link(&self, link: &str) -> Result<Url> {
         let text = if link.starts_with('/') { format!("{}{link}", self.inner.api_root) } else { link.to_owned() };
         let url = Url::parse(&text).map_err(|err| {
             Error::InvalidRequest(format!("the stored link `{}` is not a URL: {err}", self.inner.scrub.text(link)))
@@ -194,8 +194,8 @@ impl GraphClient {
 impl Endpoint for DeltaQuery {
     type Value = ChatMessage;
 
-    fn suffix(&self) -> &'static str {
-        "/getAllMessages/delta"
+    fn path(&self) -> Result<String> {
+        Ok("/getAllMessages/delta".to_owned())
     }
 
     fn query(&self, client: &GraphClient, options: &Options) -> Result<Query> {

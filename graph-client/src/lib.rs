@@ -58,6 +58,7 @@ mod body;
 mod chats;
 mod client;
 mod cloud;
+mod contents;
 mod credentials;
 mod delta;
 mod encode;
@@ -76,13 +77,17 @@ pub use auth::{AccessToken, BearerToken, TokenProvider, TokenRequest};
 pub use chats::{ChatQuery, ChatsQuery, GetChat, ListChats};
 pub use client::{GraphClient, GraphClientBuilder};
 pub use cloud::Cloud;
+pub use contents::{
+    GetMessage, HostedContentBytes, HostedContentValue, HostedContentsQuery, ListHostedContents, ListPinnedMessages,
+    MessageQuery, PinnedMessagesQuery, DEFAULT_MAX_HOSTED_CONTENT_BYTES,
+};
 pub use credentials::ClientCredentials;
 pub use delta::{Delta, DeltaLink, DeltaPage, DeltaQuery, MessagesDelta};
 pub use encode::odata_string;
 pub use error::{AuthError, Error, HttpError, HttpErrorKind, LinkKind, Result, TokenEndpointError};
 pub use graph_models::{InnerError, ODataError, ODataErrorDetail};
 pub use members::{ListMembers, MembersQuery};
-pub use messages::{AllMessages, AllMessagesQuery, ListMessages, MessageOrder, MessagesQuery, Model};
+pub use messages::{AllMessages, AllMessagesQuery, ListMessages, MessageOrder, MessagesQuery, Model, Sender};
 pub use paging::{Items, Paged, Pages};
 pub use ratelimit::{Rate, RateLimits};
 pub use request::{Request, MAX_TOP};

@@ -1,5 +1,6 @@
 //! List members of a chat.
 
+use crate::error::Result;
 use crate::ratelimit::Bucket;
 use crate::request::sealed::{Endpoint, List};
 use crate::request::Request;
@@ -24,8 +25,8 @@ pub struct MembersQuery;
 impl Endpoint for MembersQuery {
     type Value = ConversationMember;
 
-    fn suffix(&self) -> &'static str {
-        "/members"
+    fn path(&self) -> Result<String> {
+        Ok("/members".to_owned())
     }
 
     const LIMITS: &'static [Bucket] = &[Bucket::OtherGets, Bucket::PerChat];

@@ -2,12 +2,12 @@
 
 use crate::client::GraphClient;
 use crate::cloud::Cloud;
-use crate::encode::{datetime_literal, Query};
+use crate::encode::{datetime_literal, odata_string, Query};
 use crate::error::{Error, Result};
 use crate::ratelimit::Bucket;
 use crate::request::sealed::{Endpoint, List, Modified, Top};
 use crate::request::{push_filter, Options, Request};
-use graph_models::ChatMessage;
+use graph_models::{ChatMessage, TeamworkApplicationIdentityType, TeamworkUserIdentityType};
 use jiff::Timestamp;
 
 /// `GET /chats/{chat}/messages` (or under `/me` or `/users/{user}`): the messages of one chat,
@@ -77,16 +77,54 @@ pub struct MessagesQuery {
     created_before: Option<Timestamp>,
 }
 
+/// Who sent a message, for [`AllMessages::sent_by`]: the filters of Microsoft's export guidance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Sender {
+    /// `from/user/id eq '{id}'`: a user, by object id.
+    User(String),
+    /// `from/user/userIdentityType eq '{type}'`, e.g. anonymous guests or federated users.
+    UserIdentityType(TeamworkUserIdentityType),
+    /// `from/application/applicationIdentityType eq '{type}'`, e.g. bots or connectors.
+    ApplicationIdentityType(TeamworkApplicationIdentityType),
+    /// `messageType eq 'systemEventMessage'`: the system's control messages.
+    System,
+}
+
+impl Sender {
+    fn clause(&self) -> Result<String> {
+        Ok(match self {
+            Sender::User(id) if id.trim().is_empty() => return Err(invalid("a sender's user id must not be empty")),
+            Sender::User(id) => format!("from/user/id eq {}", odata_string(id)),
+            Sender::UserIdentityType(kind) => format!("from/user/userIdentityType eq {}", odata_string(kind.as_str())),
+            Sender::ApplicationIdentityType(kind) => {
+                format!("from/application/applicationIdentityType eq {}", odata_string(kind.as_str()))
+            }
+            Sender::System => "messageType eq 'systemEventMessage'".to_owned(),
+        })
+    }
+}
+
 /// The options of [`AllMessages`] of its own.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct AllMessagesQuery {
     model: Option<Model>,
     retained: bool,
+    senders: Vec<Sender>,
+    without_system_events: bool,
 }
 
 impl AllMessagesQuery {
     pub(crate) fn retained() -> Self {
         AllMessagesQuery { retained: true, ..Self::default() }
+    }
+
+    fn function(&self) -> &'static str {
+        if self.retained {
+            "/getAllRetainedMessages"
+        } else {
+            "/getAllMessages"
+        }
     }
 }
 
@@ -112,13 +150,40 @@ impl AllMessages {
         self.endpoint_mut().model = Some(model);
         self
     }
+
+    /// Only messages from `sender`; called again, from any of the senders (joined with `or`,
+    /// as the export guidance documents), within the date range if one is set.
+    ///
+    /// ```no_run
+    /// # async fn run(client: graph_client::GraphClient) {
+    /// use graph_client::Sender;
+    /// use graph_client::graph_models::TeamworkApplicationIdentityType;
+    ///
+    /// let from_people_or_bots = client
+    ///     .user("0b4f1cf6-54c8-4820-bbb7-2a1f4257ade5")
+    ///     .all_messages()
+    ///     .sent_by(Sender::User("8ea0e38b-efb3-4757-924a-5f94061cf8c2".into()))
+    ///     .sent_by(Sender::ApplicationIdentityType(TeamworkApplicationIdentityType::Bot))
+    ///     .items();
+    /// # }
+    /// ```
+    pub fn sent_by(mut self, sender: Sender) -> Self {
+        self.endpoint_mut().senders.push(sender);
+        self
+    }
+
+    /// Leaves out the system's control messages (`messageType ne 'systemEventMessage'`).
+    pub fn without_system_events(mut self) -> Self {
+        self.endpoint_mut().without_system_events = true;
+        self
+    }
 }
 
 impl Endpoint for MessagesQuery {
     type Value = ChatMessage;
 
-    fn suffix(&self) -> &'static str {
-        "/messages"
+    fn path(&self) -> Result<String> {
+        Ok("/messages".to_owned())
     }
 
     fn query(&self, _client: &GraphClient, options: &Options) -> Result<Query> {
@@ -149,24 +214,32 @@ impl Endpoint for MessagesQuery {
 impl Endpoint for AllMessagesQuery {
     type Value = ChatMessage;
 
-    fn suffix(&self) -> &'static str {
-        if self.retained {
-            "/getAllRetainedMessages"
-        } else {
-            "/getAllMessages"
-        }
+    fn path(&self) -> Result<String> {
+        Ok(self.function().to_owned())
     }
 
     fn query(&self, client: &GraphClient, options: &Options) -> Result<Query> {
         if client.cloud() != Cloud::Global {
-            return Err(invalid(&format!("{} is available in the global cloud only", &self.suffix()[1..])));
+            return Err(invalid(&format!("{} is available in the global cloud only", &self.function()[1..])));
         }
         let mut query = Query::default();
         if let Some(model) = self.model {
             query.push("model", if model == Model::A { "A" } else { "B" });
         }
         options.push_top(&mut query)?;
-        push_filter(&mut query, options.range_clauses()?);
+        let mut filter = Vec::new();
+        if !self.senders.is_empty() {
+            let clauses = self.senders.iter().map(Sender::clause).collect::<Result<Vec<_>>>()?;
+            filter.push(if clauses.len() == 1 { clauses.join("") } else { format!("({})", clauses.join(" or ")) });
+        }
+        if self.without_system_events {
+            if self.senders.contains(&Sender::System) {
+                return Err(invalid("asking for system events and leaving them out selects nothing"));
+            }
+            filter.push("messageType ne 'systemEventMessage'".to_owned());
+        }
+        filter.extend(options.range_clauses()?);
+        push_filter(&mut query, filter);
         Ok(query)
     }
 

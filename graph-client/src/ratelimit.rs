@@ -39,15 +39,20 @@ impl Rate {
 pub struct RateLimits {
     /// Every request of the client: 130,000 per 10 s per app (the global Graph limit).
     pub global: Option<Rate>,
-    /// Requests on one chat (its messages, members or the chat itself): 1 per second.
+    /// Requests on one chat (its messages, one message, hosted contents, pinned messages, members
+    /// or the chat itself): 1 per second.
     pub per_chat: Option<Rate>,
-    /// `GET /chats/{id}/messages` across all chats: 20 per second per app per tenant.
+    /// `GET /chats/{id}/messages` and `/chats/{id}/messages/{id}` across all chats: 20 per second
+    /// per app per tenant.
     pub chat_messages: Option<Rate>,
-    /// `GET /users/{id}/chats/getAllMessages`: 200 per second per app per tenant.
+    /// `GET /users/{id}/chats/getAllMessages`, `getAllRetainedMessages` and
+    /// `getAllMessages/delta`: 200 per second per app per tenant (delta has no row of its own in
+    /// the documented table; it is a getAllMessages call).
     pub all_messages: Option<Rate>,
     /// List chats and Get chat for one user: 5 per second per user.
     pub chats_per_user: Option<Rate>,
-    /// Other Teams `GET`s (chats, members): 30 per second per app per tenant.
+    /// Other Teams `GET`s (chats, members, hosted contents, pinned messages): 30 per second per
+    /// app per tenant.
     pub other_gets: Option<Rate>,
 }
 

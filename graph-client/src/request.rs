@@ -68,8 +68,8 @@ pub(crate) mod sealed {
     pub trait Endpoint: Clone + fmt::Debug {
         /// One item of a [`List`], or the answer of a [`Single`].
         type Value: DeserializeOwned + Send + 'static;
-        /// The path after `.../chats/{chat}` (or `.../chats`), e.g. `/messages`.
-        fn suffix(&self) -> &'static str;
+        /// The path after `.../chats/{chat}` (or `.../chats`), e.g. `/messages`, encoded.
+        fn path(&self) -> Result<String>;
         /// The query options, checked against the endpoint's documented rules.
         fn query(&self, _client: &GraphClient, _options: &Options) -> Result<Query> {
             Ok(Query::default())
@@ -101,6 +101,10 @@ impl<E: Endpoint> Request<E> {
         &self.client
     }
 
+    pub(crate) fn endpoint(&self) -> &E {
+        &self.endpoint
+    }
+
     pub(crate) fn endpoint_mut(&mut self) -> &mut E {
         &mut self.endpoint
     }
@@ -129,7 +133,7 @@ impl<E: Endpoint> Request<E> {
             path.push('/');
             path.push_str(chat);
         }
-        path.push_str(self.endpoint.suffix());
+        path.push_str(&self.endpoint.path()?);
         let url = self.client.url(&path, &self.endpoint.query(&self.client, &self.options)?)?;
         let key = |bucket: &Bucket| match bucket {
             Bucket::PerChat => chat.unwrap_or_default().to_owned(),
@@ -156,6 +160,16 @@ impl<E: List> Request<E> {
     /// and exports that must keep the service's bytes. Paging, retries and checks are the same.
     pub fn raw_pages(self) -> Pages<Box<serde_json::value::RawValue>> {
         Pages::new(self.client.clone(), self.prepare())
+    }
+
+    /// [`raw_pages`](Self::raw_pages) from a stored nextLink of this request (absolute, or
+    /// relative to the Graph root as [`GraphClient::relative_link`] gives it) instead of the
+    /// first page: resuming a walk. The request's headers go with every page; a link to another
+    /// origin is refused before sending.
+    pub fn raw_pages_from(self, link: &str) -> Pages<Box<serde_json::value::RawValue>> {
+        let client = self.client.clone();
+        let start = self.prepare().and_then(|(_, call)| Ok((client.stored_link(link)?, call)));
+        Pages::new(client, start)
     }
 }
 

@@ -2,6 +2,10 @@
 
 use crate::chats::{ChatQuery, ChatsQuery, GetChat, ListChats};
 use crate::client::GraphClient;
+use crate::contents::{
+    GetMessage, HostedContentBytes, HostedContentValue, HostedContentsQuery, ListHostedContents, ListPinnedMessages,
+    MessageQuery, PinnedMessagesQuery,
+};
 use crate::delta::{DeltaQuery, MessagesDelta};
 use crate::encode::Segment;
 use crate::members::{ListMembers, MembersQuery};
@@ -112,6 +116,27 @@ impl ChatScope {
     /// `GET .../chats/{chat}/members`.
     pub fn members(&self) -> ListMembers {
         self.request(MembersQuery)
+    }
+
+    /// `GET .../chats/{chat}/messages/{message}`: one message.
+    pub fn message(&self, message_id: &str) -> GetMessage {
+        self.request(MessageQuery::new(message_id))
+    }
+
+    /// `GET .../chats/{chat}/messages/{message}/hostedContents`: the message's inline images.
+    pub fn hosted_contents(&self, message_id: &str) -> ListHostedContents {
+        self.request(HostedContentsQuery::new(message_id))
+    }
+
+    /// `GET .../chats/{chat}/messages/{message}/hostedContents/{id}/$value`: one inline image's
+    /// bytes, size-bounded.
+    pub fn hosted_content_bytes(&self, message_id: &str, content_id: &str) -> HostedContentBytes {
+        self.request(HostedContentValue::new(message_id, content_id))
+    }
+
+    /// `GET .../chats/{chat}/pinnedMessages?$expand=message`.
+    pub fn pinned_messages(&self) -> ListPinnedMessages {
+        self.request(PinnedMessagesQuery)
     }
 
     fn request<E: crate::request::sealed::Endpoint>(&self, endpoint: E) -> Request<E> {

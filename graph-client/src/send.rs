@@ -32,6 +32,13 @@ pub(crate) struct Call {
     pub(crate) limits: Vec<Limit>,
 }
 
+/// What a successful answer's body is read as: at most `limit` bytes, of JSON or not.
+#[derive(Debug, Clone, Copy)]
+struct Body {
+    limit: u64,
+    json: bool,
+}
+
 /// How one attempt ended.
 enum Outcome<T> {
     /// The value.
@@ -59,6 +66,23 @@ struct Session {
 impl Inner {
     /// GETs `url` and decodes the body as `T`, retrying and following same-origin redirects.
     pub(crate) async fn get<T: DeserializeOwned>(&self, url: &Url, call: &Call) -> Result<T> {
+        let body = Body { limit: self.settings.max_response_bytes, json: true };
+        self.fetch(url, call, body, |inner, url, bytes| inner.decoded(url, &bytes)).await
+    }
+
+    /// GETs `url` and returns the body's bytes, at most `limit` of them, retrying as [`get`] does.
+    pub(crate) async fn get_bytes(&self, url: &Url, call: &Call, limit: u64) -> Result<bytes::Bytes> {
+        self.fetch(url, call, Body { limit, json: false }, |_, _, bytes| Outcome::Done(bytes)).await
+    }
+
+    /// The retry loop around attempts whose successful bodies `decode` turns into a `T`.
+    async fn fetch<T>(
+        &self,
+        url: &Url,
+        call: &Call,
+        body: Body,
+        decode: impl Fn(&Inner, &Url, bytes::Bytes) -> Outcome<T>,
+    ) -> Result<T> {
         let client_request_id = uuid::Uuid::new_v4().to_string();
         let span = tracing::info_span!(
             "graph.request",
@@ -81,7 +105,7 @@ impl Inner {
             loop {
                 session.attempts += 1;
                 let span = tracing::info_span!("graph.attempt", attempt = session.attempts, retry = session.retries);
-                match self.attempt(url, call, &session).instrument(span).await {
+                match self.attempt(url, call, &session, body, &decode).instrument(span).await {
                     Outcome::Done(value) => return Ok(value),
                     Outcome::Fail(error) => return Err(error),
                     Outcome::Unauthorized(error, challenge) => self.refresh(&mut session, error, challenge).await?,
@@ -144,14 +168,22 @@ impl Inner {
     }
 
     /// One request and its response, classified.
-    async fn attempt<T: DeserializeOwned>(&self, url: &Url, call: &Call, session: &Session) -> Outcome<T> {
+    async fn attempt<T>(
+        &self,
+        url: &Url,
+        call: &Call,
+        session: &Session,
+        body_kind: Body,
+        decode: &impl Fn(&Inner, &Url, bytes::Bytes) -> Outcome<T>,
+    ) -> Outcome<T> {
         if let Some(limiter) = &self.limiter {
             limiter.acquire(&call.limits).await;
         }
-        let response = match self.http.get(url.clone()).headers(self.headers(call, session)).send().await {
-            Ok(response) => response,
-            Err(error) => return self.send_failure(error),
-        };
+        let response =
+            match self.http.get(url.clone()).headers(self.headers(call, session, body_kind.json)).send().await {
+                Ok(response) => response,
+                Err(error) => return self.send_failure(error),
+            };
         let (status, headers, answered) = (response.status(), response.headers().clone(), response.url().clone());
         let traced = |name: &HeaderName| text_header(&headers, name).map(|value| self.scrub.text(value).into_owned());
         let (request_id, date, diagnostic) = (traced(&REQUEST_ID), traced(&DATE), traced(&AGS_DIAGNOSTIC));
@@ -169,20 +201,16 @@ impl Inner {
                 Some(location) => format!("bad Location `{location}`: not a URL"),
             }));
         }
-        let body = match read_limited(response, self.settings.max_response_bytes).await {
+        let body = match read_limited(response, body_kind.limit).await {
             Ok(body) => body,
             Err(BodyError::Transport(error)) => return Outcome::Retry(Error::Transport(self.scrub.transport(error))),
             Err(BodyError::TooLarge { content_length }) => {
                 let url = self.scrub.text(answered.as_str()).into_owned();
-                return Outcome::Fail(Error::ResponseTooLarge {
-                    url,
-                    limit: self.settings.max_response_bytes,
-                    content_length,
-                });
+                return Outcome::Fail(Error::ResponseTooLarge { url, limit: body_kind.limit, content_length });
             }
         };
         if status.is_success() {
-            return self.decoded(&answered, &body);
+            return decode(self, &answered, body);
         }
         let error = Box::new(self.http_error(status, &answered, &headers, &body, &session.client_request_id));
         match status {
@@ -196,10 +224,10 @@ impl Inner {
     }
 
     /// The headers of one attempt: the request's, and the client's own.
-    fn headers(&self, call: &Call, session: &Session) -> HeaderMap {
+    fn headers(&self, call: &Call, session: &Session, json: bool) -> HeaderMap {
         let mut headers = call.headers.clone();
         headers.insert(AUTHORIZATION, session.authorization.clone());
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(ACCEPT, HeaderValue::from_static(if json { "application/json" } else { "*/*" }));
         if let Ok(id) = HeaderValue::from_str(&session.client_request_id) {
             headers.insert(CLIENT_REQUEST_ID, id);
         }

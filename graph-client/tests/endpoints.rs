@@ -4,8 +4,8 @@ mod common;
 
 use common::{bounded, chat, client, message, page, query, received};
 use futures::TryStreamExt;
-use graph_client::{Cloud, Error, GraphClient, MessageOrder, Model};
-use graph_models::{ChatType, ConversationMember};
+use graph_client::{Cloud, Error, GraphClient, MessageOrder, Model, Sender};
+use graph_models::{ChatType, ConversationMember, TeamworkApplicationIdentityType, TeamworkUserIdentityType};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -192,6 +192,41 @@ async fn get_all_messages_with_model_top_and_range() {
 }
 
 #[tokio::test]
+async fn get_all_messages_with_the_export_guidance_filters() {
+    let server = MockServer::start().await;
+    serve(&server, "/v1.0/users/u/chats/getAllMessages", page(vec![message("1")], None)).await;
+    serve(&server, "/v1.0/users/u/chats/getAllRetainedMessages", page(vec![message("2")], None)).await;
+    let client = client(&server);
+    let user = client.user("u");
+    let one = user.all_messages().sent_by(Sender::User("o'brien".into()));
+    bounded(one.items().try_collect::<Vec<_>>()).await.unwrap();
+    let several = user
+        .all_messages()
+        .sent_by(Sender::User("a".into()))
+        .sent_by(Sender::UserIdentityType(TeamworkUserIdentityType::FederatedUser))
+        .sent_by(Sender::ApplicationIdentityType(TeamworkApplicationIdentityType::Bot))
+        .without_system_events()
+        .modified_after(t("2020-06-04T18:03:11.591Z"));
+    bounded(several.items().try_collect::<Vec<_>>()).await.unwrap();
+    let retained: Vec<_> = bounded(user.all_retained_messages().model(Model::A).items().try_collect()).await.unwrap();
+    assert_eq!(retained.len(), 1);
+
+    let requests = received(&server).await;
+    assert_eq!(query(&requests[0]), pairs(&[("$filter", "from/user/id eq 'o''brien'")]));
+    assert_eq!(
+        query(&requests[1]),
+        pairs(&[(
+            "$filter",
+            "(from/user/id eq 'a' or from/user/userIdentityType eq 'federatedUser' or \
+             from/application/applicationIdentityType eq 'bot') and messageType ne 'systemEventMessage' and \
+             lastModifiedDateTime gt 2020-06-04T18:03:11.591Z"
+        )])
+    );
+    assert_eq!(requests[2].url.path(), "/v1.0/users/u/chats/getAllRetainedMessages");
+    assert_eq!(query(&requests[2]), pairs(&[("model", "A")]));
+}
+
+#[tokio::test]
 async fn members_are_typed_by_odata_type() {
     let server = MockServer::start().await;
     let members = vec![
@@ -262,6 +297,12 @@ async fn documented_limits_are_checked_before_sending() {
     )
     .await;
     refused(&server, first_page(chat.members().header("x-bad", "a\nb").items()).await, "bad value").await;
+    let empty_sender = client.user("u").all_messages().sent_by(Sender::User(" ".into()));
+    refused(&server, first_page(empty_sender.pages()).await, "user id must not be empty").await;
+    let contradiction = client.user("u").all_messages().sent_by(Sender::System).without_system_events();
+    refused(&server, first_page(contradiction.pages()).await, "selects nothing").await;
+    refused(&server, bounded(chat.message("").send()).await, "message id must not be empty").await;
+    refused(&server, bounded(chat.hosted_content_bytes("1", "..").send()).await, "hosted content id").await;
 
     let gov = GraphClient::builder().cloud(Cloud::UsGovL4).base_url(server.uri()).bearer_token("t").build().unwrap();
     refused(&server, first_page(gov.user("u").all_messages().pages()).await, "global cloud only").await;

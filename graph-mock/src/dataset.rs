@@ -145,6 +145,21 @@ impl Dataset {
         }
     }
 
+    /// The message with this id in the chat, as it is now.
+    pub fn find_message(&self, chat: ChatRef, id: &str) -> Option<ChatMessage> {
+        let is_it = |message: &ChatMessage| message.id.get().map(String::as_str) == Some(id);
+        match chat {
+            ChatRef::Seed(index) => self.seeds[index].messages.iter().find(|it| is_it(it)).cloned(),
+            ChatRef::Generated(c) => {
+                let (step, count) = (self.step(), self.message_count(chat));
+                let initial = self.generator.messages_per_chat();
+                // Generated ids are times the index can be computed from; new messages are few.
+                let candidates = self.generator.message_index(c, id).filter(|j| *j < initial).into_iter();
+                candidates.chain(initial..count).map(|j| self.indexed_message(c, j, step)).find(is_it)
+            }
+        }
+    }
+
     /// The current step of simulated time; 0 until the first [`advance`](Self::advance).
     pub fn step(&self) -> u64 {
         self.log().step()

@@ -174,6 +174,14 @@ impl Generator {
             .collect()
     }
 
+    /// The index of the message of chat `c` whose id is `id`, if the id is one of its
+    /// generated ones (a number of milliseconds).
+    pub fn message_index(&self, c: usize, id: &str) -> Option<usize> {
+        let millis: i64 = id.parse().ok()?;
+        let seconds = (millis - self.epoch.as_millisecond()) / 1000 - (c % 60) as i64;
+        (seconds >= 0 && seconds % 60 == 0).then_some((seconds / 60) as usize)
+    }
+
     /// When message `j` of chat `c` was created; strictly increasing in `j`.
     pub fn time(&self, c: usize, j: usize) -> jiff::Timestamp {
         self.epoch + jiff::SignedDuration::from_secs(j as i64 * 60 + (c % 60) as i64)
@@ -288,6 +296,19 @@ impl Generator {
                 message.message_history = Property::Value(vec![history]);
                 message.reactions = Property::Value(vec![reaction]);
                 message.body = Property::Value(html_body(format!("<p>{}</p>", self.sentence(c, j))));
+            }
+            Kind::Attachment if j % 2 == 0 => {
+                // An inline image: the body points at its hosted content, as Teams writes it.
+                let url = format!(
+                    "https://graph.microsoft.com/v1.0/chats/{}/messages/{}/hostedContents/{}/$value",
+                    self.chat_id(c),
+                    created.as_millisecond(),
+                    hosted_content_id(c, j)
+                );
+                message.body = Property::Value(html_body(format!(
+                    "<p>{}</p><p><img src=\"{url}\" width=\"1\" height=\"1\" alt=\"image\"></p>",
+                    self.sentence(c, j)
+                )));
             }
             Kind::Attachment => {
                 let name = format!("{}.docx", WORDS[j % WORDS.len()]);
@@ -515,6 +536,19 @@ fn mention(id: i32, index: usize) -> ChatMessageMention {
     mention.mentioned = Property::Value(Box::new(mentioned));
     mention
 }
+
+/// The id of the inline image of message `j` of chat `c`: opaque, as the service's are.
+fn hosted_content_id(c: usize, j: usize) -> String {
+    format!("aWQ9MC1ldXMtZDEtOG{c:x}Z{j:x}")
+}
+
+/// The bytes every generated inline image has: a 1×1 PNG.
+pub const IMAGE_PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x04, 0x00, 0x00, 0x00, 0xb5, 0x1c, 0x0c, 0x02, 0x00, 0x00, 0x00, 0x0b, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x64, 0x60, 0x00, 0x00, 0x00, 0x06, 0x00, 0x02, 0x30, 0x81, 0xd0, 0x2f, 0x00,
+    0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
 
 fn text_body(content: String) -> ItemBody {
     body(BodyType::Text, content)

@@ -17,6 +17,7 @@
 
 mod changes;
 mod config;
+mod contents;
 mod dataset;
 mod delta;
 mod faults;
@@ -25,11 +26,12 @@ mod odata;
 mod query;
 mod routes;
 mod seeds;
+mod senders;
 mod state;
 
 pub use changes::Step;
 pub use config::{DatasetConfig, Fault, Faults, MockConfig, DEFAULT_TOKEN};
-pub use generate::{User, TENANT_ID};
+pub use generate::{User, IMAGE_PNG, TENANT_ID};
 pub use query::MAX_TOP;
 
 use state::AppState;

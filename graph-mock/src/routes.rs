@@ -1,8 +1,10 @@
 //! The chat endpoints: list and get chats, list messages and members, getAllMessages.
 
+use crate::contents;
 use crate::dataset::{ChatRef, Dataset};
 use crate::odata::ODataError;
 use crate::query::{DateFilter, DateProperty, Options};
+use crate::senders::MessageFilter;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -31,6 +33,27 @@ pub fn router(state: Arc<AppState>) -> Router {
         // Retention keeps every message here, deleted ones included: the same as getAllMessages.
         .route("/v1.0/users/{user}/chats/getAllRetainedMessages", get(all_messages))
         .route("/mock/advance", axum::routing::post(crate::delta::advance))
+        .route("/v1.0/chats/{chat}/messages/{message}", get(contents::get_message))
+        .route("/v1.0/me/chats/{chat}/messages/{message}", get(contents::get_message))
+        .route("/v1.0/users/{user}/chats/{chat}/messages/{message}", get(contents::get_message))
+        .route("/v1.0/chats/{chat}/messages/{message}/hostedContents", get(contents::list_hosted_contents))
+        .route("/v1.0/me/chats/{chat}/messages/{message}/hostedContents", get(contents::list_hosted_contents))
+        .route("/v1.0/users/{user}/chats/{chat}/messages/{message}/hostedContents", get(contents::list_hosted_contents))
+        .route(
+            "/v1.0/chats/{chat}/messages/{message}/hostedContents/{content}/$value",
+            get(contents::hosted_content_value),
+        )
+        .route(
+            "/v1.0/me/chats/{chat}/messages/{message}/hostedContents/{content}/$value",
+            get(contents::hosted_content_value),
+        )
+        .route(
+            "/v1.0/users/{user}/chats/{chat}/messages/{message}/hostedContents/{content}/$value",
+            get(contents::hosted_content_value),
+        )
+        .route("/v1.0/chats/{chat}/pinnedMessages", get(contents::list_pinned_messages))
+        .route("/v1.0/me/chats/{chat}/pinnedMessages", get(contents::list_pinned_messages))
+        .route("/v1.0/users/{user}/chats/{chat}/pinnedMessages", get(contents::list_pinned_messages))
         .route("/v1.0/chats/{chat}", get(get_chat))
         .route("/v1.0/me/chats/{chat}", get(get_chat))
         .route("/v1.0/users/{user}/chats/{chat}", get(get_chat))
@@ -198,9 +221,9 @@ async fn all_messages(
     }
     let filter = match &options.filter {
         Some(filter) => {
-            DateFilter::parse(filter, &[(DateProperty::LastModified, "gt"), (DateProperty::LastModified, "lt")])?
+            MessageFilter::parse(filter, &[(DateProperty::LastModified, "gt"), (DateProperty::LastModified, "lt")])?
         }
-        None => DateFilter::default(),
+        None => MessageFilter::default(),
     };
     let chats = state.dataset.chats_of(user);
     let cursor = decode_token(options.skip_token.as_deref(), 2)?;
@@ -315,7 +338,7 @@ fn user_index(dataset: &Dataset, user: &str) -> Result<usize> {
     })
 }
 
-fn find_chat(dataset: &Dataset, user: usize, chat: &str) -> Result<ChatRef> {
+pub(crate) fn find_chat(dataset: &Dataset, user: usize, chat: &str) -> Result<ChatRef> {
     dataset
         .find(chat)
         .filter(|it| dataset.is_visible_to(*it, user))
@@ -378,11 +401,11 @@ pub(crate) fn includes_evolvable(headers: &HeaderMap) -> bool {
 
 /// A single entity with its `@odata.context` first, as the service writes it.
 #[derive(serde::Serialize)]
-struct Entity<T> {
+pub(crate) struct Entity<T> {
     #[serde(rename = "@odata.context")]
-    context: String,
+    pub(crate) context: String,
     #[serde(flatten)]
-    value: T,
+    pub(crate) value: T,
 }
 
 /// The answer: the models serialised as they are, in their declared property order, which is
