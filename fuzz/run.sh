@@ -16,7 +16,7 @@ shift || true
 if [ "$#" -gt 0 ]; then
   targets=("$@")
 else
-  targets=(chat_message chat conversation_member page polymorphic scalars numbers)
+  targets=(chat_message chat conversation_member page polymorphic scalars numbers notifications)
 fi
 rss_limit="${RSS_LIMIT_MB:-2048}"
 max_len="${MAX_LEN:-16384}"

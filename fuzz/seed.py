@@ -18,7 +18,7 @@ import pathlib
 FUZZ = pathlib.Path(__file__).resolve().parent
 ROOT = FUZZ.parent
 CORPUS = FUZZ / "corpus"
-TARGETS = ["chat_message", "chat", "conversation_member", "page", "polymorphic", "scalars", "numbers"]
+TARGETS = ["chat_message", "chat", "conversation_member", "page", "polymorphic", "scalars", "numbers", "notifications"]
 IDENTITY_SET_KEYS = {"from", "initiator", "mentioned", "participant", "meetingOrganizer", "user"}
 
 

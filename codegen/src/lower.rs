@@ -8,7 +8,7 @@ use crate::schema::{EnumDef, SchemaFile, TypeDef, TypeKind};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The `Edm.` primitives the format accepts, without the prefix.
-pub const PRIMITIVES: &[&str] = &["String", "Boolean", "Int32", "DateTimeOffset", "Duration", "Binary"];
+pub const PRIMITIVES: &[&str] = &["String", "Boolean", "Int32", "DateTimeOffset", "Duration", "Binary", "Guid"];
 
 /// A struct whose estimated inline size exceeds this many bytes is boxed, whether it is the value
 /// of a single-valued property or a variant of a polymorphic enum. Large structs (a policy violation, a
@@ -237,6 +237,8 @@ fn resolve(name: &str, origin: &Origin, decls: &BTreeMap<&str, Decl>, errors: &m
         "DateTimeOffset" => Some(Ty::DateTimeOffset),
         "Duration" => Some(Ty::Duration),
         "Binary" => Some(Ty::Binary),
+        // A UUID as text: kept as written, whatever its case or braces.
+        "Guid" => Some(Ty::String),
         _ => None,
     };
     if primitive.is_some() {

@@ -109,7 +109,8 @@ pub enum TypeKind {
 pub struct PropertyDef {
     /// The JSON name, e.g. `createdDateTime`.
     pub name: String,
-    /// A primitive (`String`, `Boolean`, `Int32`, `DateTimeOffset`, `Duration`, `Binary`), a type or an enum.
+    /// A primitive (`String`, `Boolean`, `Int32`, `DateTimeOffset`, `Duration`, `Binary`, `Guid`), a
+    /// type or an enum.
     #[serde(rename = "type")]
     pub type_name: String,
     /// A JSON array of `type`.

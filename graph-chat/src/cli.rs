@@ -72,6 +72,9 @@ pub enum Command {
     /// Read an archive that `sync` wrote; no Graph access.
     #[command(subcommand)]
     Archive(ArchiveCommand),
+    /// Change notifications saved from a webhook; no Graph access.
+    #[command(subcommand)]
+    Notifications(NotificationsCommand),
     /// The commands that talk to Graph.
     #[command(flatten)]
     Online(OnlineCommand),
@@ -106,6 +109,9 @@ pub enum OnlineCommand {
         #[arg(long, default_value_t = graph_client::DEFAULT_MAX_HOSTED_CONTENT_BYTES, requires = "with_hosted_contents")]
         max_hosted_content_bytes: u64,
     },
+    /// Subscribe to change notifications and print the messages they bring, decrypted, as they
+    /// come; the subscription is renewed before it expires and deleted on Ctrl-C.
+    Listen(Listen),
     /// Chats.
     #[command(subcommand)]
     Chats(ChatsCommand),
@@ -201,6 +207,55 @@ pub enum ModelArg {
     /// Model B: other apps.
     #[value(name = "B")]
     B,
+}
+
+/// `listen`'s options.
+#[derive(Debug, Args)]
+pub struct Listen {
+    /// The local port the webhook listens on (127.0.0.1); 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The RSA private key (PEM) that decrypts the notifications.
+    #[arg(long)]
+    pub key: std::path::PathBuf,
+    /// Its certificate (PEM), which the subscription names to encrypt under.
+    #[arg(long)]
+    pub cert: std::path::PathBuf,
+    /// One chat's messages (`/chats/{id}/messages`).
+    #[arg(long, conflicts_with = "user")]
+    pub chat: Option<String>,
+    /// Every chat of a user (`/users/{id}/chats/getAllMessages`); with neither, every chat of
+    /// the tenant (`/chats/getAllMessages`).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// The URL Graph posts to, when it is not the local one (a public https tunnel to --port).
+    #[arg(long)]
+    pub notification_url: Option<String>,
+    /// The subscription's lifetime in minutes, at most 4320; over 60, lifecycle notifications
+    /// come to the same URL.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(i64).range(1..=4320))]
+    pub minutes: i64,
+    /// Check each delivery's validation tokens against this key set (a file, or an https URL
+    /// such as `https://login.microsoftonline.com/common/discovery/v2.0/keys`).
+    #[arg(long, requires = "app_id")]
+    pub jwks: Option<String>,
+    /// The app id the validation tokens must be for.
+    #[arg(long, requires = "jwks")]
+    pub app_id: Option<String>,
+}
+
+/// Notification commands.
+#[derive(Debug, Subcommand)]
+pub enum NotificationsCommand {
+    /// Decrypt a saved notification collection (stdin without FILE): each resource as one JSON
+    /// line, exactly as decrypted; exit 1 with the reason if any notification fails.
+    Decrypt {
+        /// The RSA private key (PEM).
+        #[arg(long)]
+        key: std::path::PathBuf,
+        /// The collection's JSON; stdin without it.
+        file: Option<std::path::PathBuf>,
+    },
 }
 
 /// Archive commands.

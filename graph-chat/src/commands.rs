@@ -190,7 +190,7 @@ const TIME_WIDTH: usize = 16;
 /// Sender names are clipped to this.
 const NAME_WIDTH: usize = 24;
 
-fn message_row(message: &ChatMessage, names: &Names) -> Vec<String> {
+pub(crate) fn message_row(message: &ChatMessage, names: &Names) -> Vec<String> {
     let (from, body) = if let Some(detail) = message.event_detail.get() {
         ("-".to_owned(), describe(detail, names))
     } else if message.is_deleted() {

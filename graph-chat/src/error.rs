@@ -19,6 +19,8 @@ pub enum CliError {
     Io(std::io::Error),
     /// The archive could not be opened, read or written (exit code 1).
     Archive(crate::archive::ArchiveError),
+    /// A change notification failed validation or decryption (exit code 1).
+    Notification(graph_client::notifications::NotificationError),
 }
 
 impl From<crate::archive::ArchiveError> for CliError {
@@ -52,7 +54,11 @@ impl CliError {
         match self {
             CliError::Usage(_) => ExitCode::from(2),
             CliError::Graph(error) if refused_before_sending(error) => ExitCode::from(2),
-            CliError::Graph(_) | CliError::File { .. } | CliError::Io(_) | CliError::Archive(_) => ExitCode::from(1),
+            CliError::Graph(_)
+            | CliError::File { .. }
+            | CliError::Io(_)
+            | CliError::Archive(_)
+            | CliError::Notification(_) => ExitCode::from(1),
         }
     }
 }
@@ -73,6 +79,7 @@ impl fmt::Display for CliError {
             CliError::File { action, path, error } => write!(f, "cannot {action} `{}`: {error}", path.display()),
             CliError::Io(error) => write!(f, "{error}"),
             CliError::Archive(error) => write!(f, "{error}"),
+            CliError::Notification(error) => write!(f, "{error}"),
             CliError::Graph(error) => match error.http() {
                 // The OData code and message, and the request-id a support request needs.
                 Some(http) => {

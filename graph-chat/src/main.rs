@@ -9,6 +9,8 @@ mod describe;
 mod error;
 mod export;
 mod jsonl;
+mod listen;
+mod notify_commands;
 mod render;
 mod sync;
 mod text;
@@ -55,6 +57,7 @@ fn fail(error: &CliError) -> ExitCode {
 async fn run(cli: Cli) -> Result<(), CliError> {
     let command = match cli.command {
         Command::Archive(command) => return archive_commands::run(command, cli.global.json),
+        Command::Notifications(command) => return notify_commands::run(command),
         Command::Online(command) => command,
     };
     let connection = connect::connect(&cli.global).await?;
@@ -76,6 +79,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             }
         }
         OnlineCommand::Members(command) => commands::members(client, command, json, &mut out).await,
+        OnlineCommand::Listen(listen) => listen::listen(client, listen, json, &mut out).await,
         OnlineCommand::Sync { user, me, archive, model, top, with_hosted_contents, max_hosted_content_bytes } => {
             let hosted_contents = with_hosted_contents.then_some(max_hosted_content_bytes);
             let scope = match (me, user) {

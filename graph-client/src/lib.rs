@@ -13,6 +13,16 @@
 //!
 //! Every request has a fresh `client-request-id` and `tracing` spans; every retry is logged.
 //!
+//! - **Archives**: getAllMessages/delta as [`DeltaPage`]s that carry the link to store with
+//!   them, resumable from a stored link ([`MessagesDelta`]); getAllRetainedMessages; the export
+//!   guidance's sender filters ([`Sender`]); one message, hosted contents and their bytes
+//!   ([`HostedContentBytes`], size-bounded), pinned messages.
+//! - **Change notifications**: [`Subscriptions`] (create, renew, delete, list, with the
+//!   documented lifetime rules checked before sending); with the cargo feature `notifications`,
+//!   the `notifications` module (the validation handshake, `clientState` in constant time,
+//!   decryption of rich notifications, validation tokens), and with `webhook`, an axum receiver
+//!   in the `webhook` module that hands over typed events.
+//!
 //! # Examples
 //!
 //! Set up a client once, then call an endpoint: a method of the client or of a scope (`me()`,
@@ -65,6 +75,8 @@ mod encode;
 mod error;
 mod members;
 mod messages;
+#[cfg(feature = "notifications")]
+pub mod notifications;
 mod paging;
 mod ratelimit;
 mod request;
@@ -72,6 +84,9 @@ mod retry;
 mod scope;
 mod scrub;
 mod send;
+mod subscriptions;
+#[cfg(feature = "webhook")]
+pub mod webhook;
 
 pub use auth::{AccessToken, BearerToken, TokenProvider, TokenRequest};
 pub use chats::{ChatQuery, ChatsQuery, GetChat, ListChats};
@@ -93,6 +108,10 @@ pub use ratelimit::{Rate, RateLimits};
 pub use request::{Request, MAX_TOP};
 pub use retry::{RetryPolicy, MAX_RETRIES};
 pub use scope::{ChatScope, MeScope, UserScope};
+pub use subscriptions::{
+    NewSubscription, ResourceEncryption, SubscriptionResource, Subscriptions, LIFETIME_WITHOUT_LIFECYCLE_URL,
+    MAX_CHAT_MESSAGE_LIFETIME, MAX_CLIENT_STATE,
+};
 
 /// The models every response is typed with, re-exported.
 pub use graph_models;

@@ -1,5 +1,7 @@
-//! One logical `GET`: an attempt that returns one classified [`Outcome`], and one retry loop
-//! around it. A body cut short is retried like a connection failure: every request is a `GET`.
+//! One logical request: an attempt that returns one classified [`Outcome`], and one retry loop
+//! around it. A body cut short is retried like a connection failure. Reads are `GET`s; the
+//! subscription calls (`POST`, `PATCH`, `DELETE`) go the same way, retried on 429/503/504 as the
+//! SDKs retry them.
 
 use crate::auth::{challenge_claims, AccessToken, TokenRequest};
 use crate::body::{read_limited, BodyError};
@@ -9,7 +11,7 @@ use crate::ratelimit::Limit;
 use crate::retry::{is_retryable, parse_retry_after};
 use graph_models::ODataError;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, DATE, LOCATION, RETRY_AFTER};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use std::time::{Duration, SystemTime};
 use tracing::Instrument;
@@ -32,9 +34,12 @@ pub(crate) struct Call {
     pub(crate) limits: Vec<Limit>,
 }
 
-/// What a successful answer's body is read as: at most `limit` bytes, of JSON or not.
-#[derive(Debug, Clone, Copy)]
+/// What one request sends and how its answer's body is read: at most `limit` bytes, of JSON or
+/// not.
+#[derive(Debug, Clone)]
 struct Body {
+    method: Method,
+    payload: Option<bytes::Bytes>,
     limit: u64,
     json: bool,
 }
@@ -66,13 +71,36 @@ struct Session {
 impl Inner {
     /// GETs `url` and decodes the body as `T`, retrying and following same-origin redirects.
     pub(crate) async fn get<T: DeserializeOwned>(&self, url: &Url, call: &Call) -> Result<T> {
-        let body = Body { limit: self.settings.max_response_bytes, json: true };
+        let body = Body { method: Method::GET, payload: None, limit: self.settings.max_response_bytes, json: true };
         self.fetch(url, call, body, |inner, url, bytes| inner.decoded(url, &bytes)).await
+    }
+
+    /// Sends `payload` (JSON) with `method` and decodes the answer as `T`; `None` for an answer
+    /// without a body (204).
+    pub(crate) async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        url: &Url,
+        call: &Call,
+        payload: Option<bytes::Bytes>,
+    ) -> Result<Option<T>> {
+        let body = Body { method, payload, limit: self.settings.max_response_bytes, json: true };
+        let decode = |inner: &Inner, url: &Url, bytes: bytes::Bytes| match bytes.is_empty() {
+            true => Outcome::Done(None),
+            false => match inner.decoded(url, &bytes) {
+                Outcome::Done(value) => Outcome::Done(Some(value)),
+                Outcome::Unauthorized(error, challenge) => Outcome::Unauthorized(error, challenge),
+                Outcome::Retry(error) => Outcome::Retry(error),
+                Outcome::Fail(error) => Outcome::Fail(error),
+            },
+        };
+        self.fetch(url, call, body, decode).await
     }
 
     /// GETs `url` and returns the body's bytes, at most `limit` of them, retrying as [`get`] does.
     pub(crate) async fn get_bytes(&self, url: &Url, call: &Call, limit: u64) -> Result<bytes::Bytes> {
-        self.fetch(url, call, Body { limit, json: false }, |_, _, bytes| Outcome::Done(bytes)).await
+        let body = Body { method: Method::GET, payload: None, limit, json: false };
+        self.fetch(url, call, body, |_, _, bytes| Outcome::Done(bytes)).await
     }
 
     /// The retry loop around attempts whose successful bodies `decode` turns into a `T`.
@@ -86,7 +114,7 @@ impl Inner {
         let client_request_id = uuid::Uuid::new_v4().to_string();
         let span = tracing::info_span!(
             "graph.request",
-            method = "GET",
+            method = %body.method,
             url = %self.scrub.text(url.as_str()),
             client_request_id = %client_request_id
         );
@@ -105,7 +133,7 @@ impl Inner {
             loop {
                 session.attempts += 1;
                 let span = tracing::info_span!("graph.attempt", attempt = session.attempts, retry = session.retries);
-                match self.attempt(url, call, &session, body, &decode).instrument(span).await {
+                match self.attempt(url, call, &session, &body, &decode).instrument(span).await {
                     Outcome::Done(value) => return Ok(value),
                     Outcome::Fail(error) => return Err(error),
                     Outcome::Unauthorized(error, challenge) => self.refresh(&mut session, error, challenge).await?,
@@ -173,17 +201,24 @@ impl Inner {
         url: &Url,
         call: &Call,
         session: &Session,
-        body_kind: Body,
+        body_kind: &Body,
         decode: &impl Fn(&Inner, &Url, bytes::Bytes) -> Outcome<T>,
     ) -> Outcome<T> {
         if let Some(limiter) = &self.limiter {
             limiter.acquire(&call.limits).await;
         }
-        let response =
-            match self.http.get(url.clone()).headers(self.headers(call, session, body_kind.json)).send().await {
-                Ok(response) => response,
-                Err(error) => return self.send_failure(error),
-            };
+        let mut request = self.http.request(body_kind.method.clone(), url.clone()).headers(self.headers(
+            call,
+            session,
+            body_kind.json,
+        ));
+        if let Some(payload) = &body_kind.payload {
+            request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(payload.clone());
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => return self.send_failure(error),
+        };
         let (status, headers, answered) = (response.status(), response.headers().clone(), response.url().clone());
         let traced = |name: &HeaderName| text_header(&headers, name).map(|value| self.scrub.text(value).into_owned());
         let (request_id, date, diagnostic) = (traced(&REQUEST_ID), traced(&DATE), traced(&AGS_DIAGNOSTIC));

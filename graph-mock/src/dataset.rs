@@ -160,6 +160,11 @@ impl Dataset {
         }
     }
 
+    /// The latest change to message `j` of generated chat `c` at `step`, if any.
+    pub fn latest_change(&self, c: usize, j: usize, step: u64) -> Option<crate::changes::Change> {
+        self.log().latest(c, j, step)
+    }
+
     /// The current step of simulated time; 0 until the first [`advance`](Self::advance).
     pub fn step(&self) -> u64 {
         self.log().step()

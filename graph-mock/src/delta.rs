@@ -179,5 +179,16 @@ pub async fn advance(State(state): State<Arc<AppState>>, uri: Uri) -> Result<Res
         }
     }
     let step = state.dataset.advance(step);
+    crate::notify::deliver_step(&state, step);
     Ok(json_response(&serde_json::json!({ "step": step }), false))
+}
+
+/// `POST /mock/lifecycle?event=NAME`: a lifecycle notification for every subscription.
+pub async fn lifecycle(State(state): State<Arc<AppState>>, uri: Uri) -> Result<Response> {
+    let event = url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .find(|(key, _)| key == "event")
+        .map(|(_, value)| value.into_owned())
+        .ok_or_else(|| ODataError::bad_request("Name the lifecycle event: ?event=reauthorizationRequired."))?;
+    crate::notify::deliver_lifecycle(&state, &event);
+    Ok(axum::http::StatusCode::ACCEPTED.into_response())
 }

@@ -18,10 +18,12 @@
 mod changes;
 mod config;
 mod contents;
+pub mod crypto;
 mod dataset;
 mod delta;
 mod faults;
 mod generate;
+mod notify;
 mod odata;
 mod query;
 mod routes;
@@ -81,7 +83,26 @@ impl MockServer {
     /// endpoint, answer from the new state; `POST /mock/advance?created=N&edited=N&deleted=N` does
     /// the same over HTTP.
     pub fn advance(&self, step: Step) -> u64 {
-        self.state.dataset.advance(step)
+        let step = self.state.dataset.advance(step);
+        notify::deliver_step(&self.state, step);
+        step
+    }
+
+    /// How many change-notification subscriptions it holds.
+    pub fn subscriptions(&self) -> usize {
+        self.state.subscriptions.len()
+    }
+
+    /// How many notification deliveries the receivers have accepted (answered 2xx) so far.
+    pub fn deliveries(&self) -> u64 {
+        self.state.deliveries.load(Ordering::Relaxed)
+    }
+
+    /// Posts the lifecycle notification `event` (`reauthorizationRequired`,
+    /// `subscriptionRemoved`, `missed`) for every subscription; `POST
+    /// /mock/lifecycle?event=...` does the same.
+    pub fn lifecycle(&self, event: &str) {
+        notify::deliver_lifecycle(&self.state, event);
     }
 
     /// Stops accepting connections and waits for the server task to end.
@@ -104,6 +125,9 @@ pub async fn start(config: MockConfig) -> std::io::Result<MockServer> {
         origin: format!("http://{address}"),
         config,
         requests: AtomicU64::new(0),
+        subscriptions: notify::Subscriptions::default(),
+        runtime: tokio::runtime::Handle::try_current().ok(),
+        deliveries: Arc::new(AtomicU64::new(0)),
     });
     let app = routes::router(state.clone()).layer(axum::middleware::from_fn_with_state(state.clone(), faults::layer));
     let (stop, stopped) = oneshot::channel::<()>();

@@ -33,6 +33,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         // Retention keeps every message here, deleted ones included: the same as getAllMessages.
         .route("/v1.0/users/{user}/chats/getAllRetainedMessages", get(all_messages))
         .route("/mock/advance", axum::routing::post(crate::delta::advance))
+        .route("/mock/lifecycle", axum::routing::post(crate::delta::lifecycle))
+        .route("/mock/jwks", get(crate::notify::jwks))
+        .route("/v1.0/subscriptions", get(crate::notify::list).post(crate::notify::create))
+        .route("/v1.0/subscriptions/{id}", axum::routing::patch(crate::notify::renew).delete(crate::notify::delete))
         .route("/v1.0/chats/{chat}/messages/{message}", get(contents::get_message))
         .route("/v1.0/me/chats/{chat}/messages/{message}", get(contents::get_message))
         .route("/v1.0/users/{user}/chats/{chat}/messages/{message}", get(contents::get_message))

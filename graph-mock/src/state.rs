@@ -15,4 +15,10 @@ pub struct AppState {
     pub origin: String,
     /// Requests received so far; faults are chosen by this count.
     pub requests: AtomicU64,
+    /// Change-notification subscriptions.
+    pub subscriptions: crate::notify::Subscriptions,
+    /// Where notification deliveries run.
+    pub runtime: Option<tokio::runtime::Handle>,
+    /// Deliveries the receivers accepted.
+    pub deliveries: std::sync::Arc<AtomicU64>,
 }

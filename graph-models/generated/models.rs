@@ -4,7 +4,7 @@
 /// Where these models come from: the schema they were generated from and the Graph
 /// metadata that schema was imported from.
 pub const PROVENANCE: crate::Provenance = crate::Provenance {
-    schema_sha256: "36551ef0cd8a2bb12f9051d1273c721b03c79c9a48aabf531ffb80ce287de216",
+    schema_sha256: "20ef0ab9e7500f660b0b5b174cfa33878d7b64b488eeb3782971109e7887e799",
     metadata_file: ::core::option::Option::Some("v1.0-2026-08-04.cleanMetadata.xml.gz"),
     metadata_sha256: ::core::option::Option::Some(
         "b48709d718de71bf313e0bba27f064d71a0edc43837dea1726c41472e5530aef",
@@ -384,6 +384,166 @@ impl crate::model::Model for CallTranscriptEventMessageDetail {
             _ => read.other(&mut self.additional_properties),
         }
     }
+}
+/// One change notification: what changed, in which subscription, and the resource encrypted under the subscription certificate when it carries resource data, or a lifecycle event.
+///
+/// Graph complex type `changeNotification` (`#microsoft.graph.changeNotification`).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ChangeNotification {
+    /// JSON `changeType` of `changeNotification`, `changeType`; never `null` according to the metadata.
+    pub change_type: crate::Property<crate::ChangeType>,
+    /// JSON `clientState` of `changeNotification`, `String`.
+    pub client_state: crate::Property<::std::string::String>,
+    /// JSON `encryptedContent` of `changeNotification`, `changeNotificationEncryptedContent`.
+    pub encrypted_content: crate::Property<
+        ::std::boxed::Box<crate::ChangeNotificationEncryptedContent>,
+    >,
+    /// JSON `id` of `changeNotification`, `String`.
+    pub id: crate::Property<::std::string::String>,
+    /// JSON `lifecycleEvent` of `changeNotification`, `lifecycleEventType`.
+    pub lifecycle_event: crate::Property<crate::LifecycleEventType>,
+    /// JSON `resource` of `changeNotification`, `String`; never `null` according to the metadata.
+    pub resource: crate::Property<::std::string::String>,
+    /// JSON `resourceData` of `changeNotification`, `resourceData`.
+    pub resource_data: crate::Property<crate::ResourceData>,
+    /// JSON `subscriptionExpirationDateTime` of `changeNotification`, `DateTimeOffset`; never `null` according to the metadata.
+    pub subscription_expiration_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `subscriptionId` of `changeNotification`, `Guid`; never `null` according to the metadata.
+    pub subscription_id: crate::Property<::std::string::String>,
+    /// JSON `tenantId` of `changeNotification`, `Guid`; never `null` according to the metadata.
+    pub tenant_id: crate::Property<::std::string::String>,
+    /// Properties the schema does not declare, kept as their JSON text and written back.
+    pub additional_properties: crate::AdditionalProperties,
+}
+impl crate::model::Model for ChangeNotification {
+    const EXPECTING: &'static str = "a `changeNotification` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("changeType", &self.change_type)
+            .property("clientState", &self.client_state)
+            .property("encryptedContent", &self.encrypted_content)
+            .property("id", &self.id)
+            .property("lifecycleEvent", &self.lifecycle_event)
+            .property("resource", &self.resource)
+            .property("resourceData", &self.resource_data)
+            .property(
+                "subscriptionExpirationDateTime",
+                &self.subscription_expiration_date_time,
+            )
+            .property("subscriptionId", &self.subscription_id)
+            .property("tenantId", &self.tenant_id)
+    }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "changeType" => read.value(&mut self.change_type),
+            "clientState" => read.value(&mut self.client_state),
+            "encryptedContent" => read.value(&mut self.encrypted_content),
+            "id" => read.value(&mut self.id),
+            "lifecycleEvent" => read.value(&mut self.lifecycle_event),
+            "resource" => read.value(&mut self.resource),
+            "resourceData" => read.value(&mut self.resource_data),
+            "subscriptionExpirationDateTime" => {
+                read.value(&mut self.subscription_expiration_date_time)
+            }
+            "subscriptionId" => read.value(&mut self.subscription_id),
+            "tenantId" => read.value(&mut self.tenant_id),
+            _ => read.other(&mut self.additional_properties),
+        }
+    }
+}
+/// What Graph posts to a notification URL: notifications, and tokens that prove they come from Graph.
+///
+/// Graph complex type `changeNotificationCollection` (`#microsoft.graph.changeNotificationCollection`).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ChangeNotificationCollection {
+    /// JSON `validationTokens` of `changeNotificationCollection`, `String[]`.
+    pub validation_tokens: crate::Property<::std::vec::Vec<::std::string::String>>,
+    /// JSON `value` of `changeNotificationCollection`, `changeNotification[]`; never `null` according to the metadata.
+    pub value: crate::Property<::std::vec::Vec<crate::ChangeNotification>>,
+    /// Properties the schema does not declare, kept as their JSON text and written back.
+    pub additional_properties: crate::AdditionalProperties,
+}
+impl crate::model::Model for ChangeNotificationCollection {
+    const EXPECTING: &'static str = "a `changeNotificationCollection` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("validationTokens", &self.validation_tokens)
+            .property("value", &self.value)
+    }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "validationTokens" => read.value(&mut self.validation_tokens),
+            "value" => read.value(&mut self.value),
+            _ => read.other(&mut self.additional_properties),
+        }
+    }
+}
+/// A resource encrypted for the subscriber: the data under a fresh AES key, the key under the subscription certificate, and an HMAC of the data.
+///
+/// Graph complex type `changeNotificationEncryptedContent` (`#microsoft.graph.changeNotificationEncryptedContent`).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ChangeNotificationEncryptedContent {
+    /// JSON `data` of `changeNotificationEncryptedContent`, `String`; never `null` according to the metadata.
+    pub data: crate::Property<::std::string::String>,
+    /// JSON `dataKey` of `changeNotificationEncryptedContent`, `String`; never `null` according to the metadata.
+    pub data_key: crate::Property<::std::string::String>,
+    /// JSON `dataSignature` of `changeNotificationEncryptedContent`, `String`; never `null` according to the metadata.
+    pub data_signature: crate::Property<::std::string::String>,
+    /// JSON `encryptionCertificateId` of `changeNotificationEncryptedContent`, `String`; never `null` according to the metadata.
+    pub encryption_certificate_id: crate::Property<::std::string::String>,
+    /// JSON `encryptionCertificateThumbprint` of `changeNotificationEncryptedContent`, `String`; never `null` according to the metadata.
+    pub encryption_certificate_thumbprint: crate::Property<::std::string::String>,
+    /// Properties the schema does not declare, kept as their JSON text and written back.
+    pub additional_properties: crate::AdditionalProperties,
+}
+impl crate::model::Model for ChangeNotificationEncryptedContent {
+    const EXPECTING: &'static str = "a `changeNotificationEncryptedContent` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("data", &self.data)
+            .property("dataKey", &self.data_key)
+            .property("dataSignature", &self.data_signature)
+            .property("encryptionCertificateId", &self.encryption_certificate_id)
+            .property(
+                "encryptionCertificateThumbprint",
+                &self.encryption_certificate_thumbprint,
+            )
+    }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "data" => read.value(&mut self.data),
+            "dataKey" => read.value(&mut self.data_key),
+            "dataSignature" => read.value(&mut self.data_signature),
+            "encryptionCertificateId" => read.value(&mut self.encryption_certificate_id),
+            "encryptionCertificateThumbprint" => {
+                read.value(&mut self.encryption_certificate_thumbprint)
+            }
+            _ => read.other(&mut self.additional_properties),
+        }
+    }
+}
+/// What happened to the resource of a change notification.
+///
+/// Graph enum `changeType`. Any other string is kept in [`Self::Other`] and written back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChangeType {
+    /// `created`.
+    Created,
+    /// `updated`.
+    Updated,
+    /// `deleted`.
+    Deleted,
+    /// A value this schema does not know, kept verbatim and written back unchanged.
+    Other(::std::string::String),
+}
+impl crate::OpenEnum for ChangeType {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::Created, "created"),
+        (Self::Updated, "updated"),
+        (Self::Deleted, "deleted"),
+    ];
+    const EXPECTING: &'static str = "a `changeType` string";
 }
 /// System event: a channel was added.
 ///
@@ -2479,6 +2639,29 @@ impl crate::model::Model for ItemBody {
         }
     }
 }
+/// A lifecycle notification's event: the subscription needs reauthorizing, was removed, or missed notifications.
+///
+/// Graph enum `lifecycleEventType`. Any other string is kept in [`Self::Other`] and written back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LifecycleEventType {
+    /// `missed`.
+    Missed,
+    /// `subscriptionRemoved`.
+    SubscriptionRemoved,
+    /// `reauthorizationRequired`.
+    ReauthorizationRequired,
+    /// A value this schema does not know, kept verbatim and written back unchanged.
+    Other(::std::string::String),
+}
+impl crate::OpenEnum for LifecycleEventType {
+    const MEMBERS: &'static [(Self, &'static str)] = &[
+        (Self::Missed, "missed"),
+        (Self::SubscriptionRemoved, "subscriptionRemoved"),
+        (Self::ReauthorizationRequired, "reauthorizationRequired"),
+    ];
+    const EXPECTING: &'static str = "a `lifecycleEventType` string";
+}
 /// System event: the meeting chat policy changed.
 ///
 /// Graph complex type `meetingPolicyUpdatedEventMessageDetail` (`#microsoft.graph.meetingPolicyUpdatedEventMessageDetail`), derived from `eventMessageDetail`.
@@ -2818,6 +3001,26 @@ impl crate::model::Model for PinnedChatMessageInfo {
         }
     }
 }
+/// What a notification without encrypted content says of the resource: its id and `@odata.type`, as undeclared properties.
+///
+/// Graph complex type `resourceData` (`#microsoft.graph.resourceData`). An open type: payloads may carry properties it does not declare.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ResourceData {
+    /// Properties the schema does not declare, kept as their JSON text and written back.
+    pub additional_properties: crate::AdditionalProperties,
+}
+impl crate::model::Model for ResourceData {
+    const EXPECTING: &'static str = "a `resourceData` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out
+    }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            _ => read.other(&mut self.additional_properties),
+        }
+    }
+}
 /// A resource-specific permission that an app was granted on a chat.
 ///
 /// Graph entity type `resourceSpecificPermissionGrant` (`#microsoft.graph.resourceSpecificPermissionGrant`), derived from `directoryObject`.
@@ -2955,6 +3158,91 @@ impl crate::model::Model for SkypeUserConversationMember {
                 read.value(&mut self.visible_history_start_date_time)
             }
             "skypeId" => read.value(&mut self.skype_id),
+            _ => read.other(&mut self.additional_properties),
+        }
+    }
+}
+/// A subscription to change notifications: what to watch, where to post, until when.
+///
+/// Graph entity type `subscription` (`#microsoft.graph.subscription`), derived from `entity`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Subscription {
+    /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
+    pub id: crate::Property<::std::string::String>,
+    /// JSON `applicationId` of `subscription`, `String`.
+    pub application_id: crate::Property<::std::string::String>,
+    /// JSON `changeType` of `subscription`, `String`; never `null` according to the metadata.
+    pub change_type: crate::Property<::std::string::String>,
+    /// JSON `clientState` of `subscription`, `String`.
+    pub client_state: crate::Property<::std::string::String>,
+    /// JSON `creatorId` of `subscription`, `String`.
+    pub creator_id: crate::Property<::std::string::String>,
+    /// JSON `encryptionCertificate` of `subscription`, `String`.
+    pub encryption_certificate: crate::Property<::std::string::String>,
+    /// JSON `encryptionCertificateId` of `subscription`, `String`.
+    pub encryption_certificate_id: crate::Property<::std::string::String>,
+    /// JSON `expirationDateTime` of `subscription`, `DateTimeOffset`; never `null` according to the metadata.
+    pub expiration_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `includeResourceData` of `subscription`, `Boolean`.
+    pub include_resource_data: crate::Property<bool>,
+    /// JSON `latestSupportedTlsVersion` of `subscription`, `String`.
+    pub latest_supported_tls_version: crate::Property<::std::string::String>,
+    /// JSON `lifecycleNotificationUrl` of `subscription`, `String`.
+    pub lifecycle_notification_url: crate::Property<::std::string::String>,
+    /// JSON `notificationQueryOptions` of `subscription`, `String`.
+    pub notification_query_options: crate::Property<::std::string::String>,
+    /// JSON `notificationUrl` of `subscription`, `String`; never `null` according to the metadata.
+    pub notification_url: crate::Property<::std::string::String>,
+    /// JSON `notificationUrlAppId` of `subscription`, `String`.
+    pub notification_url_app_id: crate::Property<::std::string::String>,
+    /// JSON `resource` of `subscription`, `String`; never `null` according to the metadata.
+    pub resource: crate::Property<::std::string::String>,
+    /// Properties the schema does not declare, kept as their JSON text and written back.
+    pub additional_properties: crate::AdditionalProperties,
+}
+impl crate::model::Model for Subscription {
+    const EXPECTING: &'static str = "a `subscription` object";
+    fn write<W: crate::model::Write>(&self, out: W) -> W {
+        out.property("id", &self.id)
+            .property("applicationId", &self.application_id)
+            .property("changeType", &self.change_type)
+            .property("clientState", &self.client_state)
+            .property("creatorId", &self.creator_id)
+            .property("encryptionCertificate", &self.encryption_certificate)
+            .property("encryptionCertificateId", &self.encryption_certificate_id)
+            .property("expirationDateTime", &self.expiration_date_time)
+            .property("includeResourceData", &self.include_resource_data)
+            .property("latestSupportedTlsVersion", &self.latest_supported_tls_version)
+            .property("lifecycleNotificationUrl", &self.lifecycle_notification_url)
+            .property("notificationQueryOptions", &self.notification_query_options)
+            .property("notificationUrl", &self.notification_url)
+            .property("notificationUrlAppId", &self.notification_url_app_id)
+            .property("resource", &self.resource)
+    }
+    fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
+        match read.key() {
+            "id" => read.value(&mut self.id),
+            "applicationId" => read.value(&mut self.application_id),
+            "changeType" => read.value(&mut self.change_type),
+            "clientState" => read.value(&mut self.client_state),
+            "creatorId" => read.value(&mut self.creator_id),
+            "encryptionCertificate" => read.value(&mut self.encryption_certificate),
+            "encryptionCertificateId" => read.value(&mut self.encryption_certificate_id),
+            "expirationDateTime" => read.value(&mut self.expiration_date_time),
+            "includeResourceData" => read.value(&mut self.include_resource_data),
+            "latestSupportedTlsVersion" => {
+                read.value(&mut self.latest_supported_tls_version)
+            }
+            "lifecycleNotificationUrl" => {
+                read.value(&mut self.lifecycle_notification_url)
+            }
+            "notificationQueryOptions" => {
+                read.value(&mut self.notification_query_options)
+            }
+            "notificationUrl" => read.value(&mut self.notification_url),
+            "notificationUrlAppId" => read.value(&mut self.notification_url_app_id),
+            "resource" => read.value(&mut self.resource),
             _ => read.other(&mut self.additional_properties),
         }
     }
@@ -3991,7 +4279,8 @@ crate::model::impl_models!(
     additional_properties : AadUserConversationMember, AnonymousGuestConversationMember,
     AzureCommunicationServicesUserConversationMember, CallEndedEventMessageDetail,
     CallParticipantInfo, CallRecordingEventMessageDetail, CallStartedEventMessageDetail,
-    CallTranscriptEventMessageDetail, ChannelAddedEventMessageDetail,
+    CallTranscriptEventMessageDetail, ChangeNotification, ChangeNotificationCollection,
+    ChangeNotificationEncryptedContent, ChannelAddedEventMessageDetail,
     ChannelDeletedEventMessageDetail, ChannelDescriptionUpdatedEventMessageDetail,
     ChannelIdentity, ChannelRenamedEventMessageDetail,
     ChannelSetAsFavoriteByDefaultEventMessageDetail,
@@ -4007,24 +4296,25 @@ crate::model::impl_models!(
     MembersDeletedEventMessageDetail, MembersJoinedEventMessageDetail,
     MembersLeftEventMessageDetail, MessagePinnedEventMessageDetail,
     MessageUnpinnedEventMessageDetail, MicrosoftAccountUserConversationMember,
-    PhoneUserConversationMember, PinnedChatMessageInfo, ResourceSpecificPermissionGrant,
-    SkypeForBusinessUserConversationMember, SkypeUserConversationMember,
-    TabUpdatedEventMessageDetail, TargetedChatMessage, TeamArchivedEventMessageDetail,
-    TeamCreatedEventMessageDetail, TeamDescriptionUpdatedEventMessageDetail,
-    TeamJoiningDisabledEventMessageDetail, TeamJoiningEnabledEventMessageDetail,
-    TeamRenamedEventMessageDetail, TeamUnarchivedEventMessageDetail, TeamsApp,
-    TeamsAppDefinition, TeamsAppInstallation, TeamsAppInstalledEventMessageDetail,
-    TeamsAppPermissionSet, TeamsAppRemovedEventMessageDetail,
-    TeamsAppResourceSpecificPermission, TeamsAppUpgradedEventMessageDetail, TeamsTab,
-    TeamsTabConfiguration, TeamworkApplicationIdentity, TeamworkConversationIdentity,
-    TeamworkHostedContent, TeamworkOnlineMeetingInfo, TeamworkTagIdentity,
-    TeamworkUserIdentity, User
+    PhoneUserConversationMember, PinnedChatMessageInfo, ResourceData,
+    ResourceSpecificPermissionGrant, SkypeForBusinessUserConversationMember,
+    SkypeUserConversationMember, Subscription, TabUpdatedEventMessageDetail,
+    TargetedChatMessage, TeamArchivedEventMessageDetail, TeamCreatedEventMessageDetail,
+    TeamDescriptionUpdatedEventMessageDetail, TeamJoiningDisabledEventMessageDetail,
+    TeamJoiningEnabledEventMessageDetail, TeamRenamedEventMessageDetail,
+    TeamUnarchivedEventMessageDetail, TeamsApp, TeamsAppDefinition, TeamsAppInstallation,
+    TeamsAppInstalledEventMessageDetail, TeamsAppPermissionSet,
+    TeamsAppRemovedEventMessageDetail, TeamsAppResourceSpecificPermission,
+    TeamsAppUpgradedEventMessageDetail, TeamsTab, TeamsTabConfiguration,
+    TeamworkApplicationIdentity, TeamworkConversationIdentity, TeamworkHostedContent,
+    TeamworkOnlineMeetingInfo, TeamworkTagIdentity, TeamworkUserIdentity, User
 );
 crate::enums::impl_open_enum!(
-    Other : BodyType, CallRecordingStatus, ChatMessageActions, ChatMessageImportance,
-    ChatMessagePolicyViolationDlpActionTypes, ChatMessagePolicyViolationUserActionTypes,
+    Other : BodyType, CallRecordingStatus, ChangeType, ChatMessageActions,
+    ChatMessageImportance, ChatMessagePolicyViolationDlpActionTypes,
+    ChatMessagePolicyViolationUserActionTypes,
     ChatMessagePolicyViolationVerdictDetailsTypes, ChatMessageType, ChatType,
-    MigrationMode, TeamsAppResourceSpecificPermissionType,
+    LifecycleEventType, MigrationMode, TeamsAppResourceSpecificPermissionType,
     TeamworkApplicationIdentityType, TeamworkCallEventType,
     TeamworkConversationIdentityType, TeamworkUserIdentityType
 );

@@ -65,8 +65,8 @@ fn a_dependent_builds_across_schema_versions_and_an_exhaustive_match_does_not() 
     assert_eq!(
         errors,
         [
-            "error: graph-models@0.1.0: unknown-type/a.json: /types/0/properties/0/type: unknown type `Strng`, expected one of `String`, `Boolean`, `Int32`, `DateTimeOffset`, `Duration`, `Binary` or a declared type or enum",
-            "error: graph-models@0.1.0: unknown-type/a.json: /types/0/properties/1/type: unknown type `persn`, expected one of `String`, `Boolean`, `Int32`, `DateTimeOffset`, `Duration`, `Binary` or a declared type or enum",
+            "error: graph-models@0.1.0: unknown-type/a.json: /types/0/properties/0/type: unknown type `Strng`, expected one of `String`, `Boolean`, `Int32`, `DateTimeOffset`, `Duration`, `Binary`, `Guid` or a declared type or enum",
+            "error: graph-models@0.1.0: unknown-type/a.json: /types/0/properties/1/type: unknown type `persn`, expected one of `String`, `Boolean`, `Int32`, `DateTimeOffset`, `Duration`, `Binary`, `Guid` or a declared type or enum",
             "error: build script logged errors",
         ],
         "{message}"

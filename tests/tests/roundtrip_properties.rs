@@ -287,6 +287,12 @@ impl Generator {
             "DateTimeOffset" => timestamp().prop_map(Value::String).boxed(),
             "Duration" => duration().prop_map(Value::String).boxed(),
             "Binary" => prop_oneof![regex("[A-Za-z0-9+/]{0,16}={0,2}"), text()].prop_map(Value::String).boxed(),
+            "Guid" => prop_oneof![
+                regex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+                text()
+            ]
+            .prop_map(Value::String)
+            .boxed(),
             _ => match self.schema.enums.get(name) {
                 Some(en) if en.flags => flags_text(&member_names(en)).prop_map(Value::String).boxed(),
                 Some(en) => enum_text(&member_names(en)).prop_map(|(it, _)| Value::String(it)).boxed(),

@@ -1,0 +1,35 @@
+//! `notifications decrypt`: a saved notification collection, decrypted offline.
+
+use crate::cli::NotificationsCommand;
+use crate::error::CliError;
+use graph_client::notifications::{Decryptor, Event, Receiver};
+use std::io::{Read, Write};
+
+/// The largest collection read: 16 MiB, far above what Graph posts at once.
+const MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// Prints each decrypted resource as one JSON line, exactly as decrypted; any notification that
+/// fails validation or decryption fails the command with its reason.
+pub fn run(command: NotificationsCommand) -> Result<(), CliError> {
+    let NotificationsCommand::Decrypt { key, file } = command;
+    let pem = std::fs::read_to_string(&key).map_err(CliError::file("read", &key))?;
+    let decryptor =
+        Decryptor::from_pem(&pem).map_err(|reason| CliError::Usage(format!("--key `{}`: {reason}", key.display())))?;
+    let mut body = Vec::new();
+    match &file {
+        Some(path) => std::fs::File::open(path)
+            .and_then(|it| it.take(MAX_BYTES as u64 + 1).read_to_end(&mut body))
+            .map_err(CliError::file("read", path))?,
+        None => std::io::stdin().lock().take(MAX_BYTES as u64 + 1).read_to_end(&mut body)?,
+    };
+    let events =
+        Receiver::new().decryptor(decryptor).max_bytes(MAX_BYTES).receive(&body).map_err(CliError::Notification)?;
+    let mut out = std::io::stdout().lock();
+    for event in events {
+        if let Event::Message { message: Some(message), .. } = event {
+            crate::jsonl::write_line(&mut out, message.raw.get().as_bytes())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

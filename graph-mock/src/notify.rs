@@ -1,0 +1,360 @@
+//! Change-notification subscriptions and their deliveries.
+//!
+//! `POST /v1.0/subscriptions` checks the documented rules, runs the validation handshake against
+//! the `notificationUrl` (and `lifecycleNotificationUrl`), which must be on a loopback address,
+//! and keeps the subscription; `PATCH` renews it, `DELETE` removes it, `GET` lists them. Each step
+//! of simulated time posts, to every subscription whose resource covers a changed message, one
+//! collection: rich notifications (the message encrypted under the subscription's certificate,
+//! with validation tokens) or plain ones (`resourceData`). A delivery the receiver refuses or
+//! misses is tried again, [`DELIVERY_ATTEMPTS`] times in all.
+
+use crate::changes::ChangeKind;
+use crate::crypto;
+use crate::dataset::ChatRef;
+use crate::odata::ODataError;
+use crate::routes::{json_response, Result};
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rsa::RsaPublicKey;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Attempts per delivery, the first included.
+pub const DELIVERY_ATTEMPTS: u32 = 3;
+
+/// The longest a chat message subscription lives, in minutes.
+const MAX_LIFETIME_MINUTES: i64 = 4320;
+
+/// A subscription the mock keeps.
+#[derive(Debug, Clone)]
+pub struct Subscription {
+    id: String,
+    resource: Resource,
+    resource_text: String,
+    notification_url: String,
+    lifecycle_url: Option<String>,
+    client_state: Option<String>,
+    expiration: jiff::Timestamp,
+    encryption: Option<(RsaPublicKey, String)>,
+    raw_certificate: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Resource {
+    AllChats,
+    User(String),
+    Chat(String),
+}
+
+/// The subscriptions, in creation order.
+#[derive(Debug, Default)]
+pub struct Subscriptions {
+    list: Mutex<Vec<Subscription>>,
+}
+
+impl Subscriptions {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Subscription>> {
+        self.list.lock().unwrap_or_else(|it| it.into_inner())
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+fn parse_resource(text: &str) -> Option<Resource> {
+    let text = text.trim_start_matches('/');
+    if text == "chats/getAllMessages" {
+        return Some(Resource::AllChats);
+    }
+    if let Some(user) = text.strip_prefix("users/").and_then(|it| it.strip_suffix("/chats/getAllMessages")) {
+        return Some(Resource::User(decode(user)));
+    }
+    let chat = text.strip_prefix("chats/")?.strip_suffix("/messages")?;
+    Some(Resource::Chat(decode(chat)))
+}
+
+fn decode(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned()
+}
+
+fn is_loopback(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|it| match it.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        None => false,
+    })
+}
+
+/// `POST /v1.0/subscriptions`.
+pub async fn create(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response> {
+    let body: Value =
+        serde_json::from_slice(&body).map_err(|_| ODataError::bad_request("The request body is not JSON."))?;
+    let text = |key: &str| body[key].as_str().map(str::to_owned);
+    let resource_text = text("resource").unwrap_or_default();
+    let resource = parse_resource(&resource_text)
+        .ok_or_else(|| ODataError::bad_request(format!("Resource '{resource_text}' is not supported.")))?;
+    let notification_url =
+        text("notificationUrl").ok_or_else(|| ODataError::bad_request("notificationUrl is required."))?;
+    let lifecycle_url = text("lifecycleNotificationUrl");
+    for url in std::iter::once(&notification_url).chain(lifecycle_url.as_ref()) {
+        if !is_loopback(url) {
+            return Err(ODataError::bad_request(format!("The mock posts to loopback addresses only, not '{url}'.")));
+        }
+    }
+    let expiration: jiff::Timestamp = text("expirationDateTime")
+        .and_then(|it| it.parse().ok())
+        .ok_or_else(|| ODataError::bad_request("expirationDateTime is required."))?;
+    let minutes = expiration.duration_since(jiff::Timestamp::now()).as_mins();
+    if minutes > MAX_LIFETIME_MINUTES {
+        return Err(ODataError::bad_request(format!(
+            "Subscription expiration can only be {MAX_LIFETIME_MINUTES} minutes in the future."
+        )));
+    }
+    if minutes >= 60 && lifecycle_url.is_none() {
+        return Err(ODataError::bad_request(
+            "lifecycleNotificationUrl is required for subscriptions with an expiration over 1 hour.",
+        ));
+    }
+    let raw_certificate = text("encryptionCertificate");
+    let encryption = match body["includeResourceData"].as_bool().unwrap_or(false) {
+        false => None,
+        true => {
+            let certificate = raw_certificate.as_deref().ok_or_else(|| {
+                ODataError::bad_request("encryptionCertificate is required when includeResourceData is true.")
+            })?;
+            let key = crypto::certificate_key(certificate).map_err(ODataError::bad_request)?;
+            let id = text("encryptionCertificateId").ok_or_else(|| {
+                ODataError::bad_request("encryptionCertificateId is required when includeResourceData is true.")
+            })?;
+            Some((key, id))
+        }
+    };
+    for url in std::iter::once(&notification_url).chain(lifecycle_url.as_ref()) {
+        validate_endpoint(url).await?;
+    }
+    let subscription = Subscription {
+        id: format!(
+            "{:08x}-7c1e-4d2a-9b3f-{:012x}",
+            state.requests.load(std::sync::atomic::Ordering::Relaxed),
+            state.subscriptions.len()
+        ),
+        resource,
+        resource_text,
+        notification_url,
+        lifecycle_url,
+        client_state: text("clientState"),
+        expiration,
+        encryption,
+        raw_certificate,
+    };
+    let answer = entity(&state, &subscription);
+    state.subscriptions.lock().push(subscription);
+    let mut response = json_response(&answer, false);
+    *response.status_mut() = StatusCode::CREATED;
+    Ok(response)
+}
+
+/// `GET /v1.0/subscriptions`.
+pub async fn list(State(state): State<Arc<AppState>>) -> Result<Response> {
+    let value: Vec<Value> = state.subscriptions.lock().iter().map(|it| entity(&state, it)).collect();
+    Ok(json_response(
+        &json!({"@odata.context": format!("{}/v1.0/$metadata#subscriptions", state.origin), "value": value}),
+        false,
+    ))
+}
+
+/// `PATCH /v1.0/subscriptions/{id}`: a new `expirationDateTime`.
+pub async fn renew(State(state): State<Arc<AppState>>, Path(id): Path<String>, body: Bytes) -> Result<Response> {
+    let body: Value =
+        serde_json::from_slice(&body).map_err(|_| ODataError::bad_request("The request body is not JSON."))?;
+    let expiration: jiff::Timestamp = body["expirationDateTime"]
+        .as_str()
+        .and_then(|it| it.parse().ok())
+        .ok_or_else(|| ODataError::bad_request("expirationDateTime is required."))?;
+    if expiration.duration_since(jiff::Timestamp::now()).as_mins() > MAX_LIFETIME_MINUTES {
+        return Err(ODataError::bad_request("Subscription expiration can only be 4320 minutes in the future."));
+    }
+    let mut subscriptions = state.subscriptions.lock();
+    let subscription = subscriptions.iter_mut().find(|it| it.id == id).ok_or_else(|| not_found(&id))?;
+    subscription.expiration = expiration;
+    let answer = entity(&state, subscription);
+    Ok(json_response(&answer, false))
+}
+
+/// `DELETE /v1.0/subscriptions/{id}`.
+pub async fn delete(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Response> {
+    let mut subscriptions = state.subscriptions.lock();
+    let before = subscriptions.len();
+    subscriptions.retain(|it| it.id != id);
+    if subscriptions.len() == before {
+        return Err(not_found(&id));
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `GET /mock/jwks`: the key set that verifies the mock's validation tokens.
+pub async fn jwks() -> Response {
+    json_response(&crypto::jwks(), false)
+}
+
+fn not_found(id: &str) -> ODataError {
+    ODataError::new(StatusCode::NOT_FOUND, "ResourceNotFound", format!("The object was not found: {id}"))
+}
+
+fn entity(state: &AppState, subscription: &Subscription) -> Value {
+    json!({
+        "@odata.context": format!("{}/v1.0/$metadata#subscriptions/$entity", state.origin),
+        "id": subscription.id,
+        "resource": subscription.resource_text,
+        "applicationId": crypto::APP_ID,
+        "changeType": "created,updated,deleted",
+        "clientState": subscription.client_state,
+        "notificationUrl": subscription.notification_url,
+        "lifecycleNotificationUrl": subscription.lifecycle_url,
+        "expirationDateTime": subscription.expiration.to_string(),
+        "includeResourceData": subscription.encryption.is_some(),
+        "encryptionCertificate": subscription.raw_certificate,
+        "encryptionCertificateId": subscription.encryption.as_ref().map(|it| it.1.clone()),
+        "latestSupportedTlsVersion": "v1_2",
+    })
+}
+
+/// Graph's handshake: `POST url?validationToken=...`, answered within 10 s with 200 and the
+/// token as the body.
+async fn validate_endpoint(url: &str) -> Result<()> {
+    let token =
+        format!("Validation: Testing client application reachability for subscription Request-Id: {}", uuid_like());
+    let target = match url::Url::parse_with_params(url, [("validationToken", &token)]) {
+        Ok(it) => it,
+        Err(_) => return Err(ODataError::bad_request(format!("'{url}' is not a URL."))),
+    };
+    let failed = || {
+        ODataError::bad_request(
+            "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.",
+        )
+    };
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|_| failed())?;
+    let response = client.post(target).header("content-type", "text/plain").send().await.map_err(|_| failed())?;
+    if response.status() != reqwest::StatusCode::OK {
+        return Err(failed());
+    }
+    match response.text().await {
+        Ok(body) if body == token => Ok(()),
+        _ => Err(failed()),
+    }
+}
+
+fn uuid_like() -> String {
+    let mut bytes = [0u8; 16];
+    rsa::rand_core::RngCore::fill_bytes(&mut rsa::rand_core::OsRng, &mut bytes);
+    bytes.iter().map(|it| format!("{it:02x}")).collect()
+}
+
+/// Posts what step `step` changed to every subscription that covers it, in the background.
+pub fn deliver_step(state: &Arc<AppState>, step: u64) {
+    let changed = state.dataset.changed_between(step - 1, step);
+    let subscriptions = state.subscriptions.lock().clone();
+    for subscription in subscriptions {
+        let mut notifications = Vec::new();
+        for (chat, message) in &changed {
+            let chat_ref = ChatRef::Generated(*chat);
+            if !covers(state, &subscription.resource, chat_ref) {
+                continue;
+            }
+            let Some(change) = state.dataset.latest_change(*chat, *message, step) else { continue };
+            let rendered = state.dataset.indexed_message(*chat, *message, step);
+            notifications.push(notification(&subscription, &rendered, change.kind));
+        }
+        if notifications.is_empty() {
+            continue;
+        }
+        let rich = subscription.encryption.is_some();
+        let mut collection = json!({ "value": notifications });
+        if rich {
+            let now = jiff::Timestamp::now().as_second();
+            collection["validationTokens"] = json!([crypto::validation_token(crypto::APP_ID, now)]);
+        }
+        spawn_delivery(state, subscription.notification_url.clone(), collection);
+    }
+}
+
+/// Posts a lifecycle notification (`reauthorizationRequired`, `subscriptionRemoved`, `missed`)
+/// for every subscription, to its lifecycle URL (or else its notification URL).
+pub fn deliver_lifecycle(state: &Arc<AppState>, event: &str) {
+    let subscriptions = state.subscriptions.lock().clone();
+    for subscription in subscriptions {
+        let notification = json!({
+            "subscriptionId": subscription.id,
+            "subscriptionExpirationDateTime": subscription.expiration.to_string(),
+            "tenantId": crate::generate::TENANT_ID,
+            "clientState": subscription.client_state,
+            "lifecycleEvent": event,
+            "changeType": "updated",
+            "resource": subscription.resource_text,
+        });
+        let url = subscription.lifecycle_url.clone().unwrap_or_else(|| subscription.notification_url.clone());
+        spawn_delivery(state, url, json!({ "value": [notification] }));
+    }
+}
+
+fn covers(state: &AppState, resource: &Resource, chat: ChatRef) -> bool {
+    match resource {
+        Resource::AllChats => true,
+        Resource::User(user) => state.dataset.user_index(user).is_some_and(|it| state.dataset.is_visible_to(chat, it)),
+        Resource::Chat(id) => state.dataset.find(id) == Some(chat),
+    }
+}
+
+fn notification(subscription: &Subscription, message: &graph_models::ChatMessage, kind: ChangeKind) -> Value {
+    let id = message.id.get().cloned().unwrap_or_default();
+    let chat = message.chat_id.get().cloned().unwrap_or_default();
+    let change = match kind {
+        ChangeKind::Created => "created",
+        ChangeKind::Edited => "updated",
+        ChangeKind::Deleted => "deleted",
+    };
+    let mut notification = json!({
+        "subscriptionId": subscription.id,
+        "changeType": change,
+        "clientState": subscription.client_state,
+        "subscriptionExpirationDateTime": subscription.expiration.to_string(),
+        "resource": format!("chats('{chat}')/messages('{id}')"),
+        "tenantId": crate::generate::TENANT_ID,
+    });
+    match &subscription.encryption {
+        Some((key, certificate_id)) => {
+            let text = serde_json::to_vec(message).expect("models serialise");
+            notification["encryptedContent"] = crypto::encrypt(key, &text, certificate_id);
+            notification["resourceData"] = json!({"id": id, "@odata.type": "#Microsoft.Graph.chatMessage"});
+        }
+        None => notification["resourceData"] = json!({"id": id, "@odata.type": "#Microsoft.Graph.chatMessage"}),
+    }
+    notification
+}
+
+/// Posts `collection` to `url`, up to [`DELIVERY_ATTEMPTS`] times until it is answered 2xx.
+fn spawn_delivery(state: &Arc<AppState>, url: String, collection: Value) {
+    let Some(runtime) = state.runtime.clone() else { return };
+    let deliveries = state.deliveries.clone();
+    runtime.spawn(async move {
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build();
+        let Ok(client) = client else { return };
+        let body = collection.to_string();
+        for attempt in 1..=DELIVERY_ATTEMPTS {
+            let sent = client.post(&url).header("content-type", "application/json").body(body.clone()).send().await;
+            if sent.is_ok_and(|it| it.status().is_success()) {
+                deliveries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+        }
+        eprintln!("graph-mock: gave up delivering notifications to {url} after {DELIVERY_ATTEMPTS} attempts");
+    });
+}
