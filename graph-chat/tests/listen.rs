@@ -83,6 +83,19 @@ async fn listen_decrypts_each_change_as_messages_list_then_shows_it_and_deletes_
     }
     assert_eq!(server.deliveries(), 1, "one collection for the step");
 
+    // Graph asks for reauthorization: listen renews the subscription.
+    let expiration = || async {
+        let listed: Vec<_> = client.subscriptions().list().try_collect().await.unwrap();
+        listed[0].expiration_date_time.get().map(|it| it.as_str().to_owned())
+    };
+    let before = expiration().await;
+    server.lifecycle("reauthorizationRequired");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while expiration().await == before {
+        assert!(std::time::Instant::now() < deadline, "not renewed after reauthorizationRequired");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
     let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let exit = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
