@@ -64,7 +64,7 @@ pub async fn listen(client: &GraphClient, listen: Listen, json: bool, out: &mut 
     let mut rows = Printer { json, table_started: false };
     let result = loop {
         tokio::select! {
-            event = events.recv() => match event {
+            event = futures::StreamExt::next(&mut events) => match event {
                 Some(Ok(Event::Lifecycle { event: LifecycleEventType::ReauthorizationRequired, .. })) => {
                     if let Err(error) = subscriptions.renew(&id, Timestamp::now() + lifetime).await {
                         break Err(error.into());

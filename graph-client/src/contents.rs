@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::ratelimit::Bucket;
 use crate::request::sealed::{Endpoint, List, Single};
 use crate::request::{Options, Request};
+use crate::send::ByteStream;
 use graph_models::{ChatMessage, ChatMessageHostedContent, PinnedChatMessageInfo};
 
 /// The most bytes [`HostedContentBytes`] reads unless told otherwise: 16 MiB.
@@ -93,7 +94,8 @@ impl List for HostedContentsQuery {}
 impl List for PinnedMessagesQuery {}
 
 /// `GET /chats/{chat}/messages/{message}/hostedContents/{id}/$value`: the bytes of one hosted
-/// content (an inline image), at most [`max_bytes`](Self::max_bytes) of them; a larger one is
+/// content (an inline image), whole ([`send`](Self::send)) or as a stream
+/// ([`stream`](Self::stream)), at most [`max_bytes`](Self::max_bytes) of them; a larger one is
 /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge), refused from its
 /// `Content-Length` before reading when it has one. Retried like any request.
 pub type HostedContentBytes = Request<HostedContentValue>;
@@ -134,11 +136,22 @@ impl HostedContentBytes {
         self
     }
 
-    /// Sends the request: the bytes.
+    /// Sends the request: the bytes, whole. A body cut short is fetched again.
     pub async fn send(self) -> Result<bytes::Bytes> {
         let client = self.client().clone();
         let limit = self.endpoint().max_bytes;
         let (url, call) = self.prepare()?;
         client.inner.get_bytes(&url, &call, limit).await
+    }
+
+    /// Sends the request: the bytes as they arrive, a stream of chunks that ends with
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) past the limit (refused before
+    /// reading when `Content-Length` says so). The request is retried until it is answered; a
+    /// body that fails once it flows ends the stream with the error.
+    pub async fn stream(self) -> Result<ByteStream> {
+        let client = self.client().clone();
+        let limit = self.endpoint().max_bytes;
+        let (url, call) = self.prepare()?;
+        client.inner.get_stream(&url, &call, limit).await
     }
 }

@@ -108,6 +108,7 @@ pub use ratelimit::{Rate, RateLimits};
 pub use request::{Request, MAX_TOP};
 pub use retry::{RetryPolicy, MAX_RETRIES};
 pub use scope::{ChatScope, MeScope, UserScope};
+pub use send::ByteStream;
 pub use subscriptions::{
     NewSubscription, ResourceEncryption, SubscriptionResource, Subscriptions, LIFETIME_WITHOUT_LIFECYCLE_URL,
     MAX_CHAT_MESSAGE_LIFETIME, MAX_CLIENT_STATE,

@@ -13,6 +13,7 @@ use graph_models::ODataError;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, DATE, LOCATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
 use std::time::{Duration, SystemTime};
 use tracing::Instrument;
 use url::Url;
@@ -34,14 +35,120 @@ pub(crate) struct Call {
     pub(crate) limits: Vec<Limit>,
 }
 
-/// What one request sends and how its answer's body is read: at most `limit` bytes, of JSON or
-/// not.
+/// What one request sends, and whether it asks for JSON.
 #[derive(Debug, Clone)]
 struct Body {
     method: Method,
     payload: Option<bytes::Bytes>,
-    limit: u64,
     json: bool,
+}
+
+impl Body {
+    fn get(json: bool) -> Self {
+        Body { method: Method::GET, payload: None, json }
+    }
+}
+
+/// What a successful answer becomes.
+trait Finish: Sync {
+    type Output;
+    fn finish(
+        &self,
+        inner: &Inner,
+        url: &Url,
+        response: reqwest::Response,
+    ) -> impl std::future::Future<Output = Outcome<Self::Output>> + Send;
+}
+
+/// The body as JSON, at most `.0` bytes.
+struct Json<T>(u64, PhantomData<fn() -> T>);
+
+/// The same, but an empty body is `None`.
+struct OptionalJson<T>(u64, PhantomData<fn() -> T>);
+
+/// The body's bytes, at most `.0` of them.
+struct Raw(u64);
+
+/// The body as a stream of chunks, at most `.0` bytes in all.
+struct Open(u64);
+
+/// A body as it arrives, size-bounded: chunks, then at most one error.
+pub type ByteStream = futures::stream::BoxStream<'static, Result<bytes::Bytes>>;
+
+impl<T: DeserializeOwned> Finish for Json<T> {
+    type Output = T;
+    async fn finish(&self, inner: &Inner, url: &Url, response: reqwest::Response) -> Outcome<T> {
+        match inner.read(url, response, self.0).await {
+            Ok(body) => inner.decoded(url, &body),
+            Err(outcome) => outcome,
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Finish for OptionalJson<T> {
+    type Output = Option<T>;
+    async fn finish(&self, inner: &Inner, url: &Url, response: reqwest::Response) -> Outcome<Option<T>> {
+        match inner.read(url, response, self.0).await {
+            Ok(body) if body.is_empty() => Outcome::Done(None),
+            Ok(body) => inner.decoded(url, &body).map(Some),
+            Err(outcome) => outcome,
+        }
+    }
+}
+
+impl Finish for Raw {
+    type Output = bytes::Bytes;
+    async fn finish(&self, inner: &Inner, url: &Url, response: reqwest::Response) -> Outcome<bytes::Bytes> {
+        match inner.read(url, response, self.0).await {
+            Ok(body) => Outcome::Done(body),
+            Err(outcome) => outcome,
+        }
+    }
+}
+
+impl Finish for Open {
+    type Output = ByteStream;
+    async fn finish(&self, inner: &Inner, url: &Url, response: reqwest::Response) -> Outcome<ByteStream> {
+        let limit = self.0;
+        let shown = inner.scrub.text(url.as_str()).into_owned();
+        let content_length = response.content_length();
+        if content_length.is_some_and(|length| length > limit) {
+            return Outcome::Fail(Error::ResponseTooLarge { url: shown, limit, content_length });
+        }
+        let chunks = futures::stream::unfold((response, 0u64, false), move |(mut response, received, done)| {
+            let shown = shown.clone();
+            async move {
+                if done {
+                    return None;
+                }
+                match response.chunk().await {
+                    Ok(None) => None,
+                    Ok(Some(chunk)) if received + chunk.len() as u64 > limit => {
+                        let error = Error::ResponseTooLarge { url: shown, limit, content_length };
+                        Some((Err(error), (response, received, true)))
+                    }
+                    Ok(Some(chunk)) => {
+                        let received = received + chunk.len() as u64;
+                        Some((Ok(chunk), (response, received, false)))
+                    }
+                    // Without its URL, which may carry a token: the caller knows which it asked for.
+                    Err(error) => Some((Err(Error::Transport(error.without_url())), (response, received, true))),
+                }
+            }
+        });
+        Outcome::Done(Box::pin(chunks))
+    }
+}
+
+impl<T> Outcome<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        match self {
+            Outcome::Done(value) => Outcome::Done(f(value)),
+            Outcome::Unauthorized(error, challenge) => Outcome::Unauthorized(error, challenge),
+            Outcome::Retry(error) => Outcome::Retry(error),
+            Outcome::Fail(error) => Outcome::Fail(error),
+        }
+    }
 }
 
 /// How one attempt ended.
@@ -71,8 +178,8 @@ struct Session {
 impl Inner {
     /// GETs `url` and decodes the body as `T`, retrying and following same-origin redirects.
     pub(crate) async fn get<T: DeserializeOwned>(&self, url: &Url, call: &Call) -> Result<T> {
-        let body = Body { method: Method::GET, payload: None, limit: self.settings.max_response_bytes, json: true };
-        self.fetch(url, call, body, |inner, url, bytes| inner.decoded(url, &bytes)).await
+        let limit = self.settings.max_response_bytes;
+        self.fetch(url, call, Body::get(true), Json::<T>(limit, PhantomData)).await
     }
 
     /// Sends `payload` (JSON) with `method` and decodes the answer as `T`; `None` for an answer
@@ -84,33 +191,24 @@ impl Inner {
         call: &Call,
         payload: Option<bytes::Bytes>,
     ) -> Result<Option<T>> {
-        let body = Body { method, payload, limit: self.settings.max_response_bytes, json: true };
-        let decode = |inner: &Inner, url: &Url, bytes: bytes::Bytes| match bytes.is_empty() {
-            true => Outcome::Done(None),
-            false => match inner.decoded(url, &bytes) {
-                Outcome::Done(value) => Outcome::Done(Some(value)),
-                Outcome::Unauthorized(error, challenge) => Outcome::Unauthorized(error, challenge),
-                Outcome::Retry(error) => Outcome::Retry(error),
-                Outcome::Fail(error) => Outcome::Fail(error),
-            },
-        };
-        self.fetch(url, call, body, decode).await
+        let limit = self.settings.max_response_bytes;
+        self.fetch(url, call, Body { method, payload, json: true }, OptionalJson::<T>(limit, PhantomData)).await
     }
 
-    /// GETs `url` and returns the body's bytes, at most `limit` of them, retrying as [`get`] does.
+    /// GETs `url` and returns the body's bytes, at most `limit` of them, retrying as [`get`] does
+    /// (a body cut short included).
     pub(crate) async fn get_bytes(&self, url: &Url, call: &Call, limit: u64) -> Result<bytes::Bytes> {
-        let body = Body { method: Method::GET, payload: None, limit, json: false };
-        self.fetch(url, call, body, |_, _, bytes| Outcome::Done(bytes)).await
+        self.fetch(url, call, Body::get(false), Raw(limit)).await
     }
 
-    /// The retry loop around attempts whose successful bodies `decode` turns into a `T`.
-    async fn fetch<T>(
-        &self,
-        url: &Url,
-        call: &Call,
-        body: Body,
-        decode: impl Fn(&Inner, &Url, bytes::Bytes) -> Outcome<T>,
-    ) -> Result<T> {
+    /// GETs `url` and returns its body as a stream of chunks, at most `limit` bytes in all. The
+    /// request is retried until it is answered; the body, once it flows, is not.
+    pub(crate) async fn get_stream(&self, url: &Url, call: &Call, limit: u64) -> Result<ByteStream> {
+        self.fetch(url, call, Body::get(false), Open(limit)).await
+    }
+
+    /// The retry loop around attempts whose successful answers `finish` turns into its output.
+    async fn fetch<F: Finish>(&self, url: &Url, call: &Call, body: Body, finish: F) -> Result<F::Output> {
         let client_request_id = uuid::Uuid::new_v4().to_string();
         let span = tracing::info_span!(
             "graph.request",
@@ -133,7 +231,7 @@ impl Inner {
             loop {
                 session.attempts += 1;
                 let span = tracing::info_span!("graph.attempt", attempt = session.attempts, retry = session.retries);
-                match self.attempt(url, call, &session, &body, &decode).instrument(span).await {
+                match self.attempt(url, call, &session, &body, &finish).instrument(span).await {
                     Outcome::Done(value) => return Ok(value),
                     Outcome::Fail(error) => return Err(error),
                     Outcome::Unauthorized(error, challenge) => self.refresh(&mut session, error, challenge).await?,
@@ -196,14 +294,14 @@ impl Inner {
     }
 
     /// One request and its response, classified.
-    async fn attempt<T>(
+    async fn attempt<F: Finish>(
         &self,
         url: &Url,
         call: &Call,
         session: &Session,
         body_kind: &Body,
-        decode: &impl Fn(&Inner, &Url, bytes::Bytes) -> Outcome<T>,
-    ) -> Outcome<T> {
+        finish: &F,
+    ) -> Outcome<F::Output> {
         if let Some(limiter) = &self.limiter {
             limiter.acquire(&call.limits).await;
         }
@@ -236,17 +334,13 @@ impl Inner {
                 Some(location) => format!("bad Location `{location}`: not a URL"),
             }));
         }
-        let body = match read_limited(response, body_kind.limit).await {
-            Ok(body) => body,
-            Err(BodyError::Transport(error)) => return Outcome::Retry(Error::Transport(self.scrub.transport(error))),
-            Err(BodyError::TooLarge { content_length }) => {
-                let url = self.scrub.text(answered.as_str()).into_owned();
-                return Outcome::Fail(Error::ResponseTooLarge { url, limit: body_kind.limit, content_length });
-            }
-        };
         if status.is_success() {
-            return decode(self, &answered, body);
+            return finish.finish(self, &answered, response).await;
         }
+        let body = match self.read(&answered, response, self.settings.max_response_bytes).await {
+            Ok(body) => body,
+            Err(outcome) => return outcome,
+        };
         let error = Box::new(self.http_error(status, &answered, &headers, &body, &session.client_request_id));
         match status {
             StatusCode::UNAUTHORIZED => Outcome::Unauthorized(
@@ -256,6 +350,17 @@ impl Inner {
             status if is_retryable(status) => Outcome::Retry(Error::Http(error)),
             _ => Outcome::Fail(Error::Http(error)),
         }
+    }
+
+    /// A body, at most `limit` bytes; one cut short is worth a retry.
+    async fn read<T>(&self, url: &Url, response: reqwest::Response, limit: u64) -> Result<bytes::Bytes, Outcome<T>> {
+        read_limited(response, limit).await.map_err(|error| match error {
+            BodyError::Transport(error) => Outcome::Retry(Error::Transport(self.scrub.transport(error))),
+            BodyError::TooLarge { content_length } => {
+                let url = self.scrub.text(url.as_str()).into_owned();
+                Outcome::Fail(Error::ResponseTooLarge { url, limit, content_length })
+            }
+        })
     }
 
     /// The headers of one attempt: the request's, and the client's own.

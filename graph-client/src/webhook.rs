@@ -7,7 +7,9 @@
 //! let (router, mut events) = graph_client::webhook::router("/notifications", receiver, 64);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! tokio::spawn(async move { axum::serve(listener, router).await });
-//! while let Some(event) = events.recv().await {
+//! use futures::StreamExt;
+//!
+//! while let Some(event) = events.next().await {
 //!     println!("{event:?}");
 //! }
 //! # Ok(()) }
@@ -26,18 +28,24 @@ use tokio::sync::mpsc;
 /// What the receiver hands over: an event, or why a delivery was refused.
 pub type Delivery = Result<Event, NotificationError>;
 
+/// The deliveries, in the order they were checked; the stream ends when the router is dropped.
+pub type Deliveries = futures::stream::BoxStream<'static, Delivery>;
+
 struct Hook {
     receiver: Receiver,
     events: mpsc::Sender<Delivery>,
 }
 
 /// A router that receives notifications POSTed to `path` (and lifecycle notifications, when the
-/// subscription's `lifecycleNotificationUrl` is the same URL), and the channel of what they say,
-/// `capacity` deliveries deep.
-pub fn router(path: &str, receiver: Receiver, capacity: usize) -> (Router, mpsc::Receiver<Delivery>) {
+/// subscription's `lifecycleNotificationUrl` is the same URL), and the stream of what they say,
+/// through a channel `capacity` deliveries deep.
+pub fn router(path: &str, receiver: Receiver, capacity: usize) -> (Router, Deliveries) {
     let (events, received) = mpsc::channel(capacity.max(1));
     let hook = Arc::new(Hook { receiver, events });
-    (Router::new().route(path, post(receive)).with_state(hook), received)
+    let deliveries = futures::stream::unfold(received, |mut received| async move {
+        received.recv().await.map(|delivery| (delivery, received))
+    });
+    (Router::new().route(path, post(receive)).with_state(hook), Box::pin(deliveries))
 }
 
 async fn receive(State(hook): State<Arc<Hook>>, RawQuery(query): RawQuery, body: Bytes) -> Response {

@@ -45,6 +45,13 @@ async fn a_message_its_inline_images_and_their_bytes() {
     let content_id = contents[0].id.get().unwrap();
     let bytes = chat.hosted_content_bytes(&id, content_id).send().await.unwrap();
     assert_eq!(bytes.as_ref(), graph_mock::IMAGE_PNG);
+    let chunks: Vec<bytes::Bytes> =
+        chat.hosted_content_bytes(&id, content_id).stream().await.unwrap().try_collect().await.unwrap();
+    assert_eq!(chunks.concat(), graph_mock::IMAGE_PNG, "streamed, the same bytes");
+    match chat.hosted_content_bytes(&id, content_id).max_bytes(10).stream().await {
+        Err(Error::ResponseTooLarge { limit: 10, content_length: Some(68), .. }) => {}
+        other => panic!("refused from its Content-Length before reading: {:?}", other.map(|_| ())),
+    }
     match chat.hosted_content_bytes(&id, content_id).max_bytes(10).send().await {
         Err(Error::ResponseTooLarge { limit: 10, .. }) => {}
         other => panic!("{other:?}"),

@@ -263,6 +263,29 @@ async fn an_endless_chunked_stream_is_cut_off_at_the_limit() {
 }
 
 #[tokio::test]
+async fn an_endless_chunked_hosted_content_stream_ends_in_an_error_at_the_limit() {
+    let server = raw::serve(vec![Answer::EndlessChunks(ok_head("transfer-encoding: chunked\r\n"))]).await;
+    let client = raw_client(&server.base_url).build().unwrap();
+    let request = client.chat("19:a@thread.v2").hosted_content_bytes("1", "c").max_bytes(MIB);
+    let mut chunks = bounded(request.stream()).await.expect("answered 200");
+    let mut received = 0u64;
+    let error = loop {
+        match bounded(futures::StreamExt::next(&mut chunks)).await {
+            Some(Ok(chunk)) => received += chunk.len() as u64,
+            Some(Err(error)) => break error,
+            None => panic!("an endless body ended"),
+        }
+    };
+    assert!(matches!(error, Error::ResponseTooLarge { limit: MIB, content_length: None, .. }), "{error:?}");
+    assert!(received <= MIB, "{received} bytes handed over");
+    assert_clean(&error);
+    assert!(bounded(futures::StreamExt::next(&mut chunks)).await.is_none(), "the error ends the stream");
+    drop(chunks);
+    drop(client);
+    assert_eq!(bounded(server.served()).await.len(), 1);
+}
+
+#[tokio::test]
 async fn a_gzip_bomb_is_cut_off_at_the_limit() {
     use flate2::write::GzEncoder;
     // 64 MiB of spaces, compressed to about 64 KiB.

@@ -25,7 +25,8 @@ async fn a_subscription_on_graph_mock_delivers_decrypted_messages_and_lifecycle_
     assert_eq!(handshake.text().await.unwrap(), "abc def");
     let garbage = reqwest::Client::new().post(&url).body("{not json").send().await.unwrap();
     assert_eq!(garbage.status(), 202, "answered before it is read");
-    let refused = tokio::time::timeout(Duration::from_secs(10), events.recv()).await.unwrap().unwrap();
+    let refused =
+        tokio::time::timeout(Duration::from_secs(10), futures::StreamExt::next(&mut events)).await.unwrap().unwrap();
     assert!(refused.is_err());
 
     let client = GraphClient::builder().base_url(server.base_url()).bearer_token(server.token()).build().unwrap();
@@ -48,12 +49,20 @@ async fn a_subscription_on_graph_mock_delivers_decrypted_messages_and_lifecycle_
     assert_eq!(renewed.id.get(), Some(&id));
 
     server.advance(Step { created: 1, ..Step::default() });
-    let event = tokio::time::timeout(Duration::from_secs(10), events.recv()).await.unwrap().unwrap().unwrap();
+    let event = tokio::time::timeout(Duration::from_secs(10), futures::StreamExt::next(&mut events))
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
     let Event::Message { message: Some(message), subscription_id, .. } = event else { panic!("{event:?}") };
     assert_eq!(subscription_id, id);
     assert!(message.message.chat_id.is_value());
     server.lifecycle("missed");
-    let event = tokio::time::timeout(Duration::from_secs(10), events.recv()).await.unwrap().unwrap().unwrap();
+    let event = tokio::time::timeout(Duration::from_secs(10), futures::StreamExt::next(&mut events))
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
     assert!(matches!(event, Event::Lifecycle { event: graph_models::LifecycleEventType::Missed, .. }), "{event:?}");
 
     client.subscriptions().delete(&id).await.unwrap();

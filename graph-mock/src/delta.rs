@@ -11,7 +11,7 @@ use crate::changes::Step;
 use crate::dataset::ChatRef;
 use crate::odata::ODataError;
 use crate::query::{DateFilter, DateProperty, Options};
-use crate::routes::{check_model, decode_token, encode_token, json_response, link, Owner, Result, SCAN_LIMIT};
+use crate::routes::{check_model, decode_token, encode_token, json_response, link, scan_chats, Owner, Result};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -99,28 +99,10 @@ fn full_round(
     filter: &DateFilter,
     size: usize,
 ) -> (Vec<graph_models::ChatMessage>, Option<String>) {
-    let dataset = &state.dataset;
-    let chats = dataset.chats_of(user);
-    let (mut chat, mut position) = (round.first, round.second);
-    let count = |chat: ChatRef| dataset.message_count_at(chat, round.until);
-    let mut value = Vec::new();
-    let mut scanned = 0;
-    while chat < chats.len() && value.len() < size && scanned < SCAN_LIMIT {
-        if position >= count(chats[chat]) {
-            (chat, position) = (chat + 1, 0);
-            continue;
-        }
-        let message = dataset.message_at(chats[chat], position, round.until);
-        if filter.accepts(&message) {
-            value.push(message);
-        }
-        position += 1;
-        scanned += 1;
-    }
-    while chat < chats.len() && position >= count(chats[chat]) {
-        (chat, position) = (chat + 1, 0);
-    }
-    (value, (chat < chats.len()).then(|| round.token(chat, position)))
+    let chats = state.dataset.chats_of(user);
+    let cursor = (round.first, round.second);
+    let (value, rest) = scan_chats(&state.dataset, &chats, cursor, round.until, size, |it| filter.accepts(it));
+    (value, rest.map(|(chat, position)| round.token(chat, position)))
 }
 
 /// A page of the messages changed after `since`, as the round's snapshot has them.

@@ -231,27 +231,10 @@ async fn all_messages(
     };
     let chats = state.dataset.chats_of(user);
     let cursor = decode_token(options.skip_token.as_deref(), 2)?;
-    let (mut chat_index, mut position) = (cursor[0], cursor[1]);
-    let mut value = Vec::new();
-    let mut scanned = 0;
-    while chat_index < chats.len() && value.len() < options.page_size() && scanned < SCAN_LIMIT {
-        if position >= state.dataset.message_count(chats[chat_index]) {
-            chat_index += 1;
-            position = 0;
-            continue;
-        }
-        let message = state.dataset.message(chats[chat_index], position);
-        if filter.accepts(&message) {
-            value.push(message);
-        }
-        position += 1;
-        scanned += 1;
-    }
-    while chat_index < chats.len() && position >= state.dataset.message_count(chats[chat_index]) {
-        chat_index += 1;
-        position = 0;
-    }
-    let next = (chat_index < chats.len()).then(|| encode_token(&[chat_index, position]));
+    let step = state.dataset.step();
+    let (value, rest) =
+        scan_chats(&state.dataset, &chats, (cursor[0], cursor[1]), step, options.page_size(), |it| filter.accepts(it));
+    let next = rest.map(|(chat, position)| encode_token(&[chat, position]));
     Ok(page(&state, &uri, &headers, value, next, "Collection(chatMessage)"))
 }
 
@@ -284,6 +267,38 @@ pub(crate) fn check_model(options: &Options) -> Result<()> {
             "Query parameter 'model' does not support value '{other}' for this API."
         ))),
     }
+}
+
+/// A page of the messages of `chats` from `cursor` (chat index, position) on, as they were at
+/// `step`: at most `size` that pass `accepts`, scanning at most [`SCAN_LIMIT`] positions; and the
+/// cursor of the rest, if any is left.
+pub(crate) fn scan_chats(
+    dataset: &Dataset,
+    chats: &[ChatRef],
+    cursor: (usize, usize),
+    step: u64,
+    size: usize,
+    accepts: impl Fn(&graph_models::ChatMessage) -> bool,
+) -> (Vec<graph_models::ChatMessage>, Option<(usize, usize)>) {
+    let (mut chat, mut position) = cursor;
+    let count = |chat: ChatRef| dataset.message_count_at(chat, step);
+    let (mut value, mut scanned) = (Vec::new(), 0);
+    while chat < chats.len() && value.len() < size && scanned < SCAN_LIMIT {
+        if position >= count(chats[chat]) {
+            (chat, position) = (chat + 1, 0);
+            continue;
+        }
+        let message = dataset.message_at(chats[chat], position, step);
+        if accepts(&message) {
+            value.push(message);
+        }
+        position += 1;
+        scanned += 1;
+    }
+    while chat < chats.len() && position >= count(chats[chat]) {
+        (chat, position) = (chat + 1, 0);
+    }
+    (value, (chat < chats.len()).then_some((chat, position)))
 }
 
 /// Which navigation properties to inline.
