@@ -10,8 +10,8 @@
 use crate::changes::Step;
 use crate::dataset::ChatRef;
 use crate::odata::ODataError;
-use crate::query::{DateFilter, DateProperty, Options};
-use crate::routes::{check_model, decode_token, encode_token, json_response, link, scan_chats, Owner, Result};
+use crate::query::{DateFilter, DateProperty};
+use crate::routes::{decode_token, encode_token, json_response, link, metered_options, scan_chats, Owner, Result};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -41,11 +41,7 @@ pub async fn messages_delta(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let options = Options::parse(uri.query())?;
-    check_model(&options)?;
-    if options.order_by.is_some() {
-        return Err(ODataError::bad_request("$orderby is not supported for delta."));
-    }
+    let options = metered_options(uri.query(), "delta")?;
     let filter = match &options.filter {
         Some(filter) => DateFilter::parse(filter, &[(DateProperty::LastModified, "gt")])?,
         None => DateFilter::default(),

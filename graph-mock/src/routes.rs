@@ -218,11 +218,7 @@ async fn all_messages(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let options = Options::parse(uri.query())?;
-    check_model(&options)?;
-    if options.order_by.is_some() {
-        return Err(ODataError::bad_request("$orderby is not supported for getAllMessages."));
-    }
+    let options = metered_options(uri.query(), "getAllMessages")?;
     let filter = match &options.filter {
         Some(filter) => {
             MessageFilter::parse(filter, &[(DateProperty::LastModified, "gt"), (DateProperty::LastModified, "lt")])?
@@ -259,14 +255,22 @@ async fn list_members(
     Ok(json_response(&page, false))
 }
 
-/// The metered APIs' `model`: `A`, `B`, or none for evaluation mode.
-pub(crate) fn check_model(options: &Options) -> Result<()> {
+/// The options of a metered API (`api`, as its errors name it): its `model` is `A`, `B`, or none
+/// for evaluation mode, and it has no `$orderby`.
+pub(crate) fn metered_options(query: Option<&str>, api: &str) -> Result<Options> {
+    let options = Options::parse(query)?;
     match options.model.as_deref() {
-        None | Some("A") | Some("B") => Ok(()),
-        Some(other) => Err(ODataError::bad_request(format!(
-            "Query parameter 'model' does not support value '{other}' for this API."
-        ))),
+        None | Some("A") | Some("B") => {}
+        Some(other) => {
+            return Err(ODataError::bad_request(format!(
+                "Query parameter 'model' does not support value '{other}' for this API."
+            )))
+        }
     }
+    if options.order_by.is_some() {
+        return Err(ODataError::bad_request(format!("$orderby is not supported for {api}.")));
+    }
+    Ok(options)
 }
 
 /// A page of the messages of `chats` from `cursor` (chat index, position) on, as they were at
