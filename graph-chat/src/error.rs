@@ -21,6 +21,9 @@ pub enum CliError {
     Archive(crate::archive::ArchiveError),
     /// A change notification failed validation or decryption (exit code 1).
     Notification(graph_client::notifications::NotificationError),
+    /// `sync --me` stored every chat but `failed` of `total`; `first` is why `chat` failed (exit
+    /// code 1). Each failure is also reported on stderr as it happens.
+    Chats { failed: usize, total: usize, chat: String, first: Box<CliError> },
 }
 
 impl From<crate::archive::ArchiveError> for CliError {
@@ -58,7 +61,8 @@ impl CliError {
             | CliError::File { .. }
             | CliError::Io(_)
             | CliError::Archive(_)
-            | CliError::Notification(_) => ExitCode::from(1),
+            | CliError::Notification(_)
+            | CliError::Chats { .. } => ExitCode::from(1),
         }
     }
 }
@@ -80,6 +84,12 @@ impl fmt::Display for CliError {
             CliError::Io(error) => write!(f, "{error}"),
             CliError::Archive(error) => write!(f, "{error}"),
             CliError::Notification(error) => write!(f, "{error}"),
+            CliError::Chats { failed, total, chat, first } => {
+                write!(
+                    f,
+                    "{failed} of {total} chats were not synced (a rerun tries them again); chat `{chat}`: {first}"
+                )
+            }
             CliError::Graph(error) => match error.http() {
                 // The OData code and message, and the request-id a support request needs.
                 Some(http) => {

@@ -14,8 +14,9 @@ use crate::archive::{
 use crate::cli::ModelArg;
 use crate::error::CliError;
 use futures::{StreamExt, TryStreamExt};
-use graph_client::{DeltaLink, GraphClient, MessageOrder, Model, Pages};
+use graph_client::{DeltaLink, GraphClient, ListMessages, MessageOrder, Model, Pages};
 use indicatif::ProgressBar;
+use jiff::{SignedDuration, Timestamp};
 use serde_json::value::RawValue;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -188,12 +189,15 @@ async fn delta_rounds(
         Ok(())
     }
     .await;
+    // Pages still on their way are not wanted once a page could not be stored.
     drop(receiver);
+    fetch.abort();
     let _ = fetch.await;
     result
 }
 
-/// Every chat of `/me/chats`, a few at a time.
+/// Every chat of `/me/chats`, a few at a time. A chat that fails is reported and the others are
+/// still walked, so that one inaccessible chat cannot keep the rest out of the archive.
 async fn chat_walks(store: &Store<'_>, top: Option<u32>) -> Result<(), CliError> {
     let chats: Vec<String> = store
         .client
@@ -203,10 +207,20 @@ async fn chat_walks(store: &Store<'_>, top: Option<u32>) -> Result<(), CliError>
         .try_filter_map(|chat| async move { Ok(chat.id.into_option()) })
         .try_collect()
         .await?;
-    futures::stream::iter(chats.iter().map(|chat| chat_walk(store, chat, top)))
+    let mut failures: Vec<(&str, CliError)> = futures::stream::iter(&chats)
+        .map(|chat| async move { (chat.as_str(), chat_walk(store, chat, top).await) })
         .buffer_unordered(CHATS_AT_ONCE)
-        .try_collect::<()>()
-        .await
+        .filter_map(|(chat, result)| async move { result.err().map(|error| (chat, error)) })
+        .inspect(|(chat, error)| store.progress.suspend(|| eprintln!("graph-chat: chat `{chat}` not synced: {error}")))
+        .collect()
+        .await;
+    match failures.len() {
+        0 => Ok(()),
+        failed => {
+            let (chat, first) = failures.swap_remove(0);
+            Err(CliError::Chats { failed, total: chats.len(), chat: chat.to_owned(), first: Box::new(first) })
+        }
+    }
 }
 
 /// One chat: its messages modified after its mark, continuing a walk in progress if there is
@@ -216,16 +230,29 @@ async fn chat_walk(store: &Store<'_>, chat: &str, top: Option<u32>) -> Result<()
     let client = store.client;
     let stored = store.archive().chat_cursor(SCOPE, chat)?;
     let request = client.me().chat(chat).messages().top(top.unwrap_or(graph_client::MAX_TOP));
-    let mut pages: Pages<Box<RawValue>> = match (&stored.next_link, &stored.mark) {
-        (Some(link), _) => request.raw_pages_from(link),
-        (None, Some(mark)) => match mark.parse() {
-            Ok(time) => request.modified_after(time).raw_pages(),
-            Err(_) => request.order_by(MessageOrder::LastModifiedDesc).raw_pages(),
-        },
-        (None, None) => request.order_by(MessageOrder::LastModifiedDesc).raw_pages(),
-    };
+    let mut resuming = stored.next_link.as_deref();
+    let mut pages = walk_pages(request.clone(), resuming, stored.mark.as_deref());
     let mut pending = stored.pending_mark.clone().and_then(|text| Some((text.parse().ok()?, text)));
-    while let Some(page) = pages.try_next().await? {
+    loop {
+        let page = match pages.try_next().await {
+            Ok(Some(page)) => page,
+            Ok(None) => return Ok(()),
+            Err(error) if resuming.is_some() && is_refused_link(&error) => {
+                // A stored link the service no longer takes (an expired skiptoken): the walk starts
+                // again from the mark; what it had stored is recognised as already archived.
+                let status = error.http().map_or(0, |it| it.status.as_u16());
+                store.progress.suspend(|| {
+                    eprintln!(
+                        "graph-chat: chat `{chat}`: the stored link was refused ({status}); walking from its mark"
+                    )
+                });
+                resuming = None;
+                pages = walk_pages(request.clone(), None, stored.mark.as_deref());
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        };
+        resuming = None;
         for (text, time) in page.value.iter().filter_map(|it| last_modified(it.get())) {
             if pending.as_ref().is_none_or(|(greatest, _)| time > *greatest) {
                 pending = Some((time, text));
@@ -244,7 +271,28 @@ async fn chat_walk(store: &Store<'_>, chat: &str, top: Option<u32>) -> Result<()
         };
         store.page(SCOPE, &page.value, Checkpoint::Chat { chat_id: chat, cursor: &cursor }).await?;
     }
-    Ok(())
+}
+
+/// A chat's pages: from the stored nextLink of a walk in progress, else those modified since the
+/// mark, else all of them, newest change first.
+fn walk_pages(request: ListMessages, next_link: Option<&str>, mark: Option<&str>) -> Pages<Box<RawValue>> {
+    match (next_link, mark.map(str::parse)) {
+        (Some(link), _) => request.raw_pages_from(link),
+        (None, Some(Ok(mark))) => request.modified_after(resume_after(mark)).raw_pages(),
+        (None, _) => request.order_by(MessageOrder::LastModifiedDesc).raw_pages(),
+    }
+}
+
+/// The `lastModifiedDateTime gt` bound of a walk from `mark`: one millisecond (the literal's
+/// precision) before it, because another version may carry the mark's own time and the filter
+/// has no `ge`. The versions seen again are recognised as already archived.
+fn resume_after(mark: Timestamp) -> Timestamp {
+    mark.checked_sub(SignedDuration::from_millis(1)).unwrap_or(mark)
+}
+
+/// A stored link answered 400 (Bad Request) or 410 (Gone): it has expired.
+fn is_refused_link(error: &graph_client::Error) -> bool {
+    error.http().is_some_and(|it| matches!(it.status.as_u16(), 400 | 410))
 }
 
 /// The one-line summary.
@@ -255,4 +303,18 @@ pub fn summary(synced: &Synced) -> String {
         "synced {} pages: {new} new, {changed} changed, {deleted} deleted, {repeated} already archived, {bytes} bytes{contents}",
         synced.pages
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resume_after;
+
+    #[test]
+    fn a_walk_from_a_mark_reads_the_versions_modified_in_the_marks_own_millisecond() {
+        let mark: jiff::Timestamp = "2026-01-02T03:04:05.678Z".parse().unwrap();
+        let bound = resume_after(mark);
+        // `lastModifiedDateTime gt bound` at millisecond precision: the mark's millisecond passes.
+        assert_eq!(bound.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), "2026-01-02T03:04:05.677Z");
+        assert!(mark > bound);
+    }
 }

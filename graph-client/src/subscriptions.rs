@@ -2,7 +2,7 @@
 //! documented limits checked before sending.
 
 use crate::client::GraphClient;
-use crate::encode::{Query, Segment};
+use crate::encode::{datetime_literal, Query, Segment};
 use crate::error::{Error, Result};
 use crate::paging::Items;
 use crate::send::Call;
@@ -101,17 +101,7 @@ impl NewSubscription {
 
     /// The JSON body, or the first documented rule it breaks.
     fn body(&self, now: Timestamp) -> Result<serde_json::Value> {
-        let lifetime = self.expiration.duration_since(now);
-        if lifetime <= SignedDuration::ZERO {
-            return Err(invalid(format!("the expiration {} is not in the future", self.expiration)));
-        }
-        if lifetime > MAX_CHAT_MESSAGE_LIFETIME {
-            return Err(invalid(format!(
-                "a chat message subscription lives at most 4320 minutes (3 days); {} is {} minutes away",
-                self.expiration,
-                lifetime.as_mins()
-            )));
-        }
+        let lifetime = check_expiration(self.expiration, now)?;
         if lifetime > LIFETIME_WITHOUT_LIFECYCLE_URL && self.lifecycle_notification_url.is_none() {
             return Err(invalid("a lifetime over one hour needs a lifecycleNotificationUrl".to_owned()));
         }
@@ -126,7 +116,7 @@ impl NewSubscription {
             "changeType": "created,updated,deleted",
             "notificationUrl": self.notification_url,
             "resource": self.resource.path()?,
-            "expirationDateTime": expiration_text(self.expiration),
+            "expirationDateTime": datetime_literal(self.expiration),
         });
         if let Some(url) = &self.lifecycle_notification_url {
             body["lifecycleNotificationUrl"] = url.clone().into();
@@ -171,11 +161,9 @@ impl Subscriptions {
     /// `PATCH /subscriptions/{id}` with a new `expirationDateTime`, at most
     /// [`MAX_CHAT_MESSAGE_LIFETIME`] from now.
     pub async fn renew(&self, id: &str, expiration: Timestamp) -> Result<Subscription> {
-        if expiration.duration_since(Timestamp::now()) > MAX_CHAT_MESSAGE_LIFETIME {
-            return Err(invalid("a chat message subscription lives at most 4320 minutes (3 days)".to_owned()));
-        }
+        check_expiration(expiration, Timestamp::now())?;
         let url = self.url(id)?;
-        self.send(Method::PATCH, &url, Some(serde_json::json!({ "expirationDateTime": expiration_text(expiration) })))
+        self.send(Method::PATCH, &url, Some(serde_json::json!({ "expirationDateTime": datetime_literal(expiration) })))
             .await
     }
 
@@ -211,8 +199,20 @@ impl Subscriptions {
     }
 }
 
-fn expiration_text(time: Timestamp) -> String {
-    time.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+/// The lifetime up to `expiration`, or the documented rule it breaks: in the future, and at most
+/// [`MAX_CHAT_MESSAGE_LIFETIME`] away.
+fn check_expiration(expiration: Timestamp, now: Timestamp) -> Result<SignedDuration> {
+    let lifetime = expiration.duration_since(now);
+    if lifetime <= SignedDuration::ZERO {
+        return Err(invalid(format!("the expiration {expiration} is not in the future")));
+    }
+    if lifetime > MAX_CHAT_MESSAGE_LIFETIME {
+        return Err(invalid(format!(
+            "a chat message subscription lives at most 4320 minutes (3 days); {expiration} is {} minutes away",
+            lifetime.as_mins()
+        )));
+    }
+    Ok(lifetime)
 }
 
 /// `https`, or `http` to a loopback host.
@@ -267,5 +267,21 @@ mod tests {
         let body = new(30).body(now).unwrap();
         assert_eq!(body["resource"], "/chats/19:a@thread.v2/messages");
         assert_eq!(body["changeType"], "created,updated,deleted");
+    }
+
+    #[tokio::test]
+    async fn a_renewal_to_the_past_or_past_three_days_is_refused_before_sending() {
+        // Nothing listens on port 9: a request that was sent would fail as a transport error.
+        let client = GraphClient::builder()
+            .base_url("http://127.0.0.1:9/v1.0")
+            .bearer_token("t")
+            .retry_policy(crate::RetryPolicy::none())
+            .build()
+            .unwrap();
+        for minutes in [-1, 0, 4321] {
+            let expiration = Timestamp::now() + SignedDuration::from_mins(minutes);
+            let error = client.subscriptions().renew("s", expiration).await.unwrap_err();
+            assert!(matches!(error, Error::InvalidRequest(_)), "{minutes} minutes: {error}");
+        }
     }
 }
