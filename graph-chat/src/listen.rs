@@ -1,6 +1,7 @@
 //! `listen`: a change-notification subscription and the webhook it posts to; the messages it
-//! brings are decrypted and printed as they come. The subscription is renewed before it expires
-//! (and when Graph asks for reauthorization) and deleted on Ctrl-C.
+//! brings are decrypted and printed as they come. The subscription is renewed four fifths of the
+//! way to the expiration Graph granted (and when Graph asks for reauthorization), replaced when
+//! Graph removes it, and deleted on Ctrl-C, even one pressed while it was being created.
 
 use crate::cli::Listen;
 use crate::error::CliError;
@@ -54,51 +55,144 @@ pub async fn listen(client: &GraphClient, listen: Listen, json: bool, out: &mut 
     }
     new.client_state = Some(client_state);
     new.include_resource_data = Some(ResourceEncryption { certificate, certificate_id: CERTIFICATE_ID.to_owned() });
+    // One Ctrl-C listener for the whole run: a Ctrl-C while a request is on its way is kept for
+    // the next look, and one during the creation deletes what was created.
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
     let subscriptions = client.subscriptions();
-    let subscription = subscriptions.create(&new).await?;
-    let id = subscription.id.get().cloned().unwrap_or_default();
-    eprintln!("graph-chat: listening on {url} (subscription {id}); Ctrl-C to stop");
-    // Renew when four fifths of the lifetime have passed.
-    let renew_every = Duration::from_secs((lifetime.as_secs() * 4 / 5).max(1) as u64);
-    let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + renew_every, renew_every);
+    let create = Live::create(&subscriptions, new, lifetime);
+    tokio::pin!(create);
+    let (mut live, mut stopping) = tokio::select! {
+        live = &mut create => (live?, false),
+        _ = &mut ctrl_c => (create.await?, true),
+    };
+    eprintln!("graph-chat: listening on {url} (subscription {}); Ctrl-C to stop", live.id);
+    let renewal = tokio::time::sleep_until(live.renew_at);
+    tokio::pin!(renewal);
     let mut rows = Printer { json, table_started: false };
     let result = loop {
-        tokio::select! {
+        if stopping {
+            break Ok(());
+        }
+        let step = tokio::select! {
             event = futures::StreamExt::next(&mut events) => match event {
-                Some(Ok(Event::Lifecycle { event: LifecycleEventType::ReauthorizationRequired, .. })) => {
-                    if let Err(error) = subscriptions.renew(&id, Timestamp::now() + lifetime).await {
-                        break Err(error.into());
-                    }
-                }
-                Some(Ok(Event::Lifecycle { event, .. })) => eprintln!("graph-chat: lifecycle notification: {}", event.as_str()),
-                Some(Ok(event)) => {
-                    if let Err(error) = rows.print(out, &event) {
-                        break Err(error.into());
-                    }
-                }
+                Some(Ok(Event::Lifecycle { event, .. })) => live.lifecycle(&event).await,
+                Some(Ok(event)) => rows.print(out, &event).map_err(CliError::from),
                 // A refused delivery is Graph's or an attacker's problem, not a reason to stop.
-                Some(Err(error)) => eprintln!("graph-chat: refused a notification delivery: {error}"),
+                Some(Err(error)) => {
+                    eprintln!("graph-chat: refused a notification delivery: {error}");
+                    Ok(())
+                }
                 None => break Ok(()),
             },
-            _ = renew.tick() => {
-                if let Err(error) = subscriptions.renew(&id, Timestamp::now() + lifetime).await {
-                    break Err(error.into());
-                }
+            _ = &mut renewal => live.renew().await,
+            _ = &mut ctrl_c => {
+                stopping = true;
+                Ok(())
             }
-            _ = tokio::signal::ctrl_c() => break Ok(()),
+        };
+        if let Err(error) = step {
+            break Err(error);
         }
+        renewal.as_mut().reset(live.renew_at);
     };
-    let deleted = subscriptions.delete(&id).await;
+    let deleted = subscriptions.delete(&live.id).await;
     let _ = stop.send(());
     let _ = server.await;
     match (result, deleted) {
         (Err(error), _) => Err(error),
         (Ok(()), Err(error)) => Err(error.into()),
         (Ok(()), Ok(())) => {
-            eprintln!("graph-chat: deleted subscription {id}");
+            eprintln!("graph-chat: deleted subscription {}", live.id);
             Ok(())
         }
     }
+}
+
+/// The subscription `listen` keeps alive.
+struct Live {
+    subscriptions: graph_client::Subscriptions,
+    request: NewSubscription,
+    lifetime: SignedDuration,
+    id: String,
+    /// When to renew: four fifths of the way to the expiration Graph granted (which may be
+    /// sooner than the one asked for), so that a slow or throttled renewal still lands in time.
+    renew_at: tokio::time::Instant,
+}
+
+impl Live {
+    async fn create(
+        subscriptions: &graph_client::Subscriptions,
+        request: NewSubscription,
+        lifetime: SignedDuration,
+    ) -> Result<Live, CliError> {
+        let mut live = Live {
+            subscriptions: subscriptions.clone(),
+            request,
+            lifetime,
+            id: String::new(),
+            renew_at: tokio::time::Instant::now(),
+        };
+        live.recreate().await?;
+        Ok(live)
+    }
+
+    /// A new subscription, `lifetime` from now.
+    async fn recreate(&mut self) -> Result<(), CliError> {
+        self.request.expiration = Timestamp::now() + self.lifetime;
+        let created = self.subscriptions.create(&self.request).await?;
+        self.id = created.id.get().cloned().unwrap_or_default();
+        self.schedule(granted(&created).unwrap_or(self.request.expiration));
+        Ok(())
+    }
+
+    /// Another `lifetime` from now.
+    async fn renew(&mut self) -> Result<(), CliError> {
+        let asked = Timestamp::now() + self.lifetime;
+        let renewed = self.subscriptions.renew(&self.id, asked).await?;
+        self.schedule(granted(&renewed).unwrap_or(asked));
+        Ok(())
+    }
+
+    fn schedule(&mut self, expires: Timestamp) {
+        self.renew_at = tokio::time::Instant::now() + renewal_wait(expires, Timestamp::now());
+    }
+
+    /// What a lifecycle notification asks for: a renewal, a new subscription in place of a
+    /// removed one, or (for `missed`) a warning that notifications were dropped.
+    async fn lifecycle(&mut self, event: &LifecycleEventType) -> Result<(), CliError> {
+        match event {
+            LifecycleEventType::ReauthorizationRequired => self.renew().await,
+            LifecycleEventType::SubscriptionRemoved => {
+                let removed = std::mem::take(&mut self.id);
+                self.recreate().await?;
+                eprintln!("graph-chat: Graph removed subscription {removed}; listening through {}", self.id);
+                Ok(())
+            }
+            LifecycleEventType::Missed => {
+                eprintln!(
+                    "graph-chat: Graph missed some notifications; `messages list` or `sync` shows what changed meanwhile"
+                );
+                Ok(())
+            }
+            other => {
+                eprintln!("graph-chat: lifecycle notification: {}", other.as_str());
+                Ok(())
+            }
+        }
+    }
+}
+
+/// How long to wait at `now` before renewing a subscription that expires at `expires`: four
+/// fifths of the time left, at least a second.
+fn renewal_wait(expires: Timestamp, now: Timestamp) -> Duration {
+    let left = expires.duration_since(now).max(SignedDuration::ZERO);
+    Duration::try_from(left * 4 / 5).unwrap_or_default().max(Duration::from_secs(1))
+}
+
+/// The `expirationDateTime` of Graph's answer.
+fn granted(subscription: &graph_models::Subscription) -> Option<Timestamp> {
+    subscription.expiration_date_time.get()?.to_timestamp().ok()
 }
 
 /// Messages as they come: JSON lines exactly as decrypted, or table rows.
@@ -158,4 +252,20 @@ async fn key_set(source: &str) -> Result<String, CliError> {
 /// A fresh `clientState`: 32 random hex digits.
 fn random_state() -> String {
     (0..4).map(|_| format!("{:08x}", rand::random::<u32>())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renewal_wait;
+    use jiff::{SignedDuration, Timestamp};
+    use std::time::Duration;
+
+    #[test]
+    fn renewals_come_four_fifths_of_the_way_to_the_granted_expiration() {
+        let now: Timestamp = "2026-12-04T00:00:00Z".parse().unwrap();
+        assert_eq!(renewal_wait(now + SignedDuration::from_mins(50), now), Duration::from_secs(40 * 60));
+        // Graph granted less than was asked for: the renewal comes sooner, not after the expiry.
+        assert_eq!(renewal_wait(now + SignedDuration::from_secs(10), now), Duration::from_secs(8));
+        assert_eq!(renewal_wait(now - SignedDuration::from_secs(10), now), Duration::from_secs(1));
+    }
 }

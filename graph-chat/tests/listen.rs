@@ -96,6 +96,19 @@ async fn listen_decrypts_each_change_as_messages_list_then_shows_it_and_deletes_
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
+    // Graph removes the subscription: listen creates another, and notifications keep coming.
+    server.lifecycle("subscriptionRemoved");
+    assert_eq!(server.subscriptions(), 0);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while server.subscriptions() == 0 {
+        assert!(std::time::Instant::now() < deadline, "no new subscription after subscriptionRemoved");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.advance(Step { created: 1, edited: 0, deleted: 0 });
+    let line = stdout.recv_timeout(Duration::from_secs(30)).expect("a notification through the new subscription");
+    let created: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert!(created["id"].is_string(), "{line}");
+
     let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let exit = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
@@ -103,6 +116,7 @@ async fn listen_decrypts_each_change_as_messages_list_then_shows_it_and_deletes_
     assert_eq!(server.subscriptions(), 0, "deleted on Ctrl-C");
     let rest: Vec<String> = stderr.try_iter().collect();
     assert!(rest.iter().any(|it| it.starts_with("graph-chat: deleted subscription ")), "{rest:?}");
+    assert!(rest.iter().any(|it| it.starts_with("graph-chat: Graph removed subscription ")), "{rest:?}");
 
     for message in &received {
         let chat = message["chatId"].as_str().unwrap();

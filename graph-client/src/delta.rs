@@ -125,14 +125,14 @@ impl MessagesDelta {
             Err(error) => return Paged::from_stream(stream::iter([Err(error)]).boxed()),
         };
         let Some(link) = link else {
-            return Paged::from_stream(pages_of(Pages::new(client, Ok((url, call))), false));
+            return Paged::from_stream(pages_of(&client, Pages::new(client.clone(), Ok((url, call))), false));
         };
         let resumed = client.stored_link(link).map(|it| (it, call.clone()));
-        let resumed = pages_of(Pages::new(client.clone(), resumed), false);
+        let resumed = pages_of(&client, Pages::new(client.clone(), resumed), false);
         // An expired link starts a full round, once; the resumed round ends with its error.
         let stream = resumed.flat_map(move |page| match page {
             Err(error) if is_expired(&error) => {
-                pages_of(Pages::new(client.clone(), Ok((url.clone(), call.clone()))), true)
+                pages_of(&client, Pages::new(client.clone(), Ok((url.clone(), call.clone()))), true)
             }
             other => stream::iter([other]).boxed(),
         });
@@ -140,18 +140,41 @@ impl MessagesDelta {
     }
 }
 
-/// The delta pages of `pages`, the first marked as a restart if `restarted`.
+/// The delta pages of `pages`, the first marked as a restart if `restarted`, ending at the first
+/// error. A page whose link leads off the Graph root is that error instead of a page: handed out,
+/// its link would be stored, and every later run would fail to resume from it, while the link
+/// stored before it still works.
 fn pages_of<T: Send + 'static>(
+    client: &GraphClient,
     pages: Pages<T>,
     restarted: bool,
 ) -> futures::stream::BoxStream<'static, Result<DeltaPage<T>>> {
+    let client = client.clone();
     pages
         .enumerate()
         .map(move |(index, page)| {
             let page = page?;
-            Ok(DeltaPage { link: link_of(&page)?, value: page.value, restarted: restarted && index == 0 })
+            let link = link_of(&page)?;
+            check_link(&client, &link)?;
+            Ok(DeltaPage { link, value: page.value, restarted: restarted && index == 0 })
+        })
+        .scan(false, |failed, page| {
+            let end = std::mem::replace(failed, page.is_err());
+            futures::future::ready((!end).then_some(page))
         })
         .boxed()
+}
+
+/// An absolute link must be on the Graph root (a relative one is resolved against it).
+fn check_link(client: &GraphClient, link: &DeltaLink) -> Result<()> {
+    let kind = match link {
+        DeltaLink::Next(_) => LinkKind::NextLink,
+        DeltaLink::Delta(_) => LinkKind::DeltaLink,
+    };
+    match Url::parse(link.as_str()) {
+        Ok(url) => client.inner.check_origin(kind, &url),
+        Err(_) => Ok(()),
+    }
 }
 
 fn link_of<T>(page: &Page<T>) -> Result<DeltaLink> {

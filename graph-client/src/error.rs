@@ -113,6 +113,8 @@ pub enum LinkKind {
     Redirect,
     /// A link stored earlier and resumed from, e.g. a delta round's.
     StoredLink,
+    /// A delta round's `@odata.deltaLink`.
+    DeltaLink,
 }
 
 impl fmt::Display for LinkKind {
@@ -121,6 +123,7 @@ impl fmt::Display for LinkKind {
             LinkKind::NextLink => "@odata.nextLink",
             LinkKind::Redirect => "redirect",
             LinkKind::StoredLink => "stored link",
+            LinkKind::DeltaLink => "@odata.deltaLink",
         })
     }
 }

@@ -114,6 +114,24 @@ async fn a_stored_link_to_another_host_is_refused_before_sending() {
     server.shutdown().await;
 }
 
+#[tokio::test]
+async fn a_page_whose_next_link_leads_elsewhere_is_an_error_instead_of_a_link_to_store() {
+    let faults = Faults { foreign_next_link: Some("http://127.0.0.2:9".into()), ..Faults::default() };
+    let server = mock(faults, 24).await;
+    let client = client(&server);
+    let items: Vec<_> = futures::StreamExt::collect(client.user(USER).all_messages_delta().top(7).raw(None)).await;
+    // Handed out, the page's link would be stored and refused on every later run; withheld, the
+    // round resumes from the link stored before it.
+    match items.as_slice() {
+        [Err(graph_client::Error::ForeignOrigin { link: graph_client::LinkKind::NextLink, url })] => {
+            assert!(url.starts_with("http://127.0.0.2:9/"), "{url}");
+        }
+        other => panic!("one error and no page: {other:?}"),
+    }
+    assert_eq!(server.requests(), 1);
+    server.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn rounds_through_throttling_outages_and_resets_lose_and_duplicate_nothing() {
     let clean = mock(Faults::default(), 24).await;

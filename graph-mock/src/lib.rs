@@ -100,7 +100,7 @@ impl MockServer {
 
     /// Posts the lifecycle notification `event` (`reauthorizationRequired`,
     /// `subscriptionRemoved`, `missed`) for every subscription; `POST
-    /// /mock/lifecycle?event=...` does the same.
+    /// /mock/lifecycle?event=...` does the same. After `subscriptionRemoved` they are gone.
     pub fn lifecycle(&self, event: &str) {
         notify::deliver_lifecycle(&self.state, event);
     }

@@ -54,11 +54,22 @@ enum Resource {
 #[derive(Debug, Default)]
 pub struct Subscriptions {
     list: Mutex<Vec<Subscription>>,
+    created: std::sync::atomic::AtomicU64,
 }
 
 impl Subscriptions {
+    /// The live subscriptions: as Graph does, one is gone once its expiration has passed.
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Subscription>> {
-        self.list.lock().unwrap_or_else(|it| it.into_inner())
+        let mut list = self.list.lock().unwrap_or_else(|it| it.into_inner());
+        let now = jiff::Timestamp::now();
+        list.retain(|it| it.expiration > now);
+        list
+    }
+
+    /// A new subscription id, unique among those this server has handed out.
+    fn new_id(&self) -> String {
+        let n = self.created.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        format!("5a3e6b1c-7c1e-4d2a-9b3f-{n:012x}")
     }
 
     /// How many there are.
@@ -111,7 +122,7 @@ pub async fn create(State(state): State<Arc<AppState>>, body: Bytes) -> Result<R
     let expiration: jiff::Timestamp = text("expirationDateTime")
         .and_then(|it| it.parse().ok())
         .ok_or_else(|| ODataError::bad_request("expirationDateTime is required."))?;
-    let minutes = expiration.duration_since(jiff::Timestamp::now()).as_mins();
+    let minutes = check_expiration(expiration)?;
     if minutes > MAX_LIFETIME_MINUTES {
         return Err(ODataError::bad_request(format!(
             "Subscription expiration can only be {MAX_LIFETIME_MINUTES} minutes in the future."
@@ -140,11 +151,7 @@ pub async fn create(State(state): State<Arc<AppState>>, body: Bytes) -> Result<R
         validate_endpoint(url).await?;
     }
     let subscription = Subscription {
-        id: format!(
-            "{:08x}-7c1e-4d2a-9b3f-{:012x}",
-            state.requests.load(std::sync::atomic::Ordering::Relaxed),
-            state.subscriptions.len()
-        ),
+        id: state.subscriptions.new_id(),
         resource,
         resource_text,
         notification_url,
@@ -159,6 +166,15 @@ pub async fn create(State(state): State<Arc<AppState>>, body: Bytes) -> Result<R
     let mut response = json_response(&answer, false);
     *response.status_mut() = StatusCode::CREATED;
     Ok(response)
+}
+
+/// The minutes until `expiration`, which must be in the future.
+fn check_expiration(expiration: jiff::Timestamp) -> Result<i64> {
+    let lifetime = expiration.duration_since(jiff::Timestamp::now());
+    if lifetime <= jiff::SignedDuration::ZERO {
+        return Err(ODataError::bad_request("Subscription expiration must be in the future."));
+    }
+    Ok(lifetime.as_mins())
 }
 
 /// `GET /v1.0/subscriptions`.
@@ -178,7 +194,7 @@ pub async fn renew(State(state): State<Arc<AppState>>, Path(id): Path<String>, b
         .as_str()
         .and_then(|it| it.parse().ok())
         .ok_or_else(|| ODataError::bad_request("expirationDateTime is required."))?;
-    if expiration.duration_since(jiff::Timestamp::now()).as_mins() > MAX_LIFETIME_MINUTES {
+    if check_expiration(expiration)? > MAX_LIFETIME_MINUTES {
         return Err(ODataError::bad_request("Subscription expiration can only be 4320 minutes in the future."));
     }
     let mut subscriptions = state.subscriptions.lock();
@@ -301,6 +317,10 @@ pub fn deliver_lifecycle(state: &Arc<AppState>, event: &str) {
         });
         let url = subscription.lifecycle_url.clone().unwrap_or_else(|| subscription.notification_url.clone());
         spawn_delivery(state, url, json!({ "value": [notification] }));
+    }
+    if event == "subscriptionRemoved" {
+        // Graph has removed them: what it says, it has done.
+        state.subscriptions.lock().clear();
     }
 }
 

@@ -38,8 +38,18 @@ async fn receiver(failures: u32) -> (String, Arc<AtomicU32>) {
     (url, posts)
 }
 
-async fn subscribe(server: &graph_mock::MockServer, url: &str) {
-    let expiration = (jiff::Timestamp::now() + jiff::SignedDuration::from_mins(30)).to_string();
+async fn subscribe(server: &graph_mock::MockServer, url: &str) -> serde_json::Value {
+    let (status, answer) = try_subscribe(server, url, jiff::SignedDuration::from_mins(30)).await;
+    assert_eq!(status, 201, "{answer}");
+    answer
+}
+
+async fn try_subscribe(
+    server: &graph_mock::MockServer,
+    url: &str,
+    lifetime: jiff::SignedDuration,
+) -> (u16, serde_json::Value) {
+    let expiration = (jiff::Timestamp::now() + lifetime).to_string();
     let body = serde_json::json!({
         "changeType": "created,updated,deleted", "notificationUrl": url,
         "resource": "/chats/getAllMessages", "expirationDateTime": expiration,
@@ -51,7 +61,26 @@ async fn subscribe(server: &graph_mock::MockServer, url: &str) {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 201);
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subscriptions_have_their_own_ids_expire_and_go_when_removed() {
+    let server = start(MockConfig::default()).await.unwrap();
+    let (url, _) = receiver(0).await;
+    let (first, second) = tokio::join!(subscribe(&server, &url), subscribe(&server, &url));
+    assert_ne!(first["id"], second["id"], "created at once, still two ids");
+    assert_eq!(server.subscriptions(), 2);
+    let (status, answer) = try_subscribe(&server, &url, jiff::SignedDuration::from_mins(-1)).await;
+    assert_eq!(status, 400, "an expiration in the past: {answer}");
+    let (status, _) = try_subscribe(&server, &url, jiff::SignedDuration::from_secs(2)).await;
+    assert_eq!(status, 201);
+    assert_eq!(server.subscriptions(), 3);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(server.subscriptions(), 2, "the one that expired is gone");
+    server.lifecycle("subscriptionRemoved");
+    assert_eq!(server.subscriptions(), 0);
+    server.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
