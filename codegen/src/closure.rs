@@ -233,6 +233,7 @@ fn property_def(property: &CsdlProperty) -> PropertyDef {
         nullable: property.nullable,
         navigation: property.navigation,
         description: None,
+        sensitive: false,
     }
 }
 

@@ -69,14 +69,18 @@ fn emit_item(item: &Item) -> TokenStream {
 }
 
 fn emit_struct(ident: &Ident, docs: TokenStream, strukt: &Struct) -> TokenStream {
-    let Struct { fields, additional, expecting } = strukt;
+    let Struct { fields, additional, expecting, redacted_debug } = strukt;
     let additional = self::ident(&additional.rust);
     let declarations = fields.iter().map(emit_field);
     let field_idents: Vec<_> = fields.iter().map(|it| self::ident(&it.name.rust)).collect();
     let wires: Vec<_> = fields.iter().map(|it| it.name.wire.as_str()).collect();
+    let (derive, debug) = match redacted_debug {
+        false => (quote!(#[derive(Debug, Clone, PartialEq, Default)]), TokenStream::new()),
+        true => (quote!(#[derive(Clone, PartialEq, Default)]), emit_redacted_debug(ident, strukt)),
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Default)]
+        #derive
         #[non_exhaustive]
         pub struct #ident {
             #(#declarations)*
@@ -98,11 +102,37 @@ fn emit_struct(ident: &Ident, docs: TokenStream, strukt: &Struct) -> TokenStream
                 }
             }
         }
+
+        #debug
+    }
+}
+
+/// `Debug` as derived would write it, but with sensitive fields through `crate::Redacted`.
+fn emit_redacted_debug(ident: &Ident, strukt: &Struct) -> TokenStream {
+    let name = ident.to_string();
+    let fields = strukt.fields.iter().map(|field| {
+        let label = field.name.rust.strip_prefix("r#").unwrap_or(&field.name.rust);
+        let member = self::ident(&field.name.rust);
+        match field.sensitive {
+            true => quote!(.field(#label, &crate::Redacted(&self.#member))),
+            false => quote!(.field(#label, &self.#member)),
+        }
+    });
+    let (additional_label, additional) = (strukt.additional.rust.as_str(), self::ident(&strukt.additional.rust));
+    quote! {
+        impl ::std::fmt::Debug for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name)
+                    #(#fields)*
+                    .field(#additional_label, &self.#additional)
+                    .finish()
+            }
+        }
     }
 }
 
 fn emit_field(field: &Field) -> TokenStream {
-    let Field { name, docs, ty, boxed, nullable: _, origin: _ } = field;
+    let Field { name, docs, ty, boxed, nullable: _, sensitive: _, origin: _ } = field;
     let ident = ident(&name.rust);
     let docs = emit_docs(docs);
     let ty = emit_value_ty(ty, *boxed);
@@ -239,7 +269,7 @@ fn emit_union(ident: &Ident, docs: TokenStream, union: &Union) -> TokenStream {
 
 /// A method returning a property every variant's struct has.
 fn emit_accessor(field: &Field, variant_idents: &[Ident]) -> TokenStream {
-    let Field { name, docs: _, ty, boxed, nullable: _, origin: _ } = field;
+    let Field { name, docs: _, ty, boxed, nullable: _, sensitive: _, origin: _ } = field;
     let ident = ident(&name.rust);
     let ty = emit_value_ty(ty, *boxed);
     let doc = format!(" `{}`, which every type of the family has.", name.wire);

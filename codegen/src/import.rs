@@ -2,7 +2,8 @@
 //!
 //! Upstream decides the facts: which types, properties and enum members exist, in which order,
 //! and their kinds, bases, types, collection-ness and nullability. The curated files keep what
-//! only they know: descriptions, `polymorphic`, `root`, `stub`, and which file a type lives in.
+//! only they know: descriptions, `sensitive`, `polymorphic`, `root`, `stub`, and which file a type
+//! lives in.
 //! New types go to the file of their base type, else to the file of the type that first reached
 //! them; a new root starts a file of its own. Every change is reported as one line.
 
@@ -295,7 +296,12 @@ impl Merge<'_> {
                     if before != after {
                         self.change(file, format!("changed property `{owner}.{}`: {before} → {after}", property.name));
                     }
-                    merged.push(PropertyDef { description: old.description.clone(), ..property.clone() });
+                    let curated = PropertyDef {
+                        description: old.description.clone(),
+                        sensitive: old.sensitive,
+                        ..property.clone()
+                    };
+                    merged.push(curated);
                 }
                 None => {
                     self.change(

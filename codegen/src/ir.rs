@@ -54,6 +54,8 @@ pub struct Struct {
     pub additional: Name,
     /// What a payload error says was expected: ``a `chatMessage` object``.
     pub expecting: String,
+    /// A field is sensitive, so `Debug` is written out instead of derived.
+    pub redacted_debug: bool,
 }
 
 /// A struct field.
@@ -70,6 +72,8 @@ pub struct Field {
     /// Whether the metadata allows `null`; `Property` keeps `null` either way, so only the docs
     /// say it.
     pub nullable: bool,
+    /// A secret: `Debug` shows only whether it is there.
+    pub sensitive: bool,
     /// Where the schema declares the property.
     pub origin: Origin,
 }

@@ -57,7 +57,7 @@ fn type_text(ty: &TypeDef) -> String {
 }
 
 fn property_text(property: &PropertyDef) -> String {
-    let PropertyDef { name, type_name, collection, nullable, navigation, description } = property;
+    let PropertyDef { name, type_name, collection, nullable, navigation, description, sensitive } = property;
     let mut text = format!("{{\"name\": {}, \"type\": {}", quote(name), quote(type_name));
     if *collection {
         text.push_str(", \"collection\": true");
@@ -67,6 +67,9 @@ fn property_text(property: &PropertyDef) -> String {
     }
     if *navigation {
         text.push_str(", \"navigation\": true");
+    }
+    if *sensitive {
+        text.push_str(", \"sensitive\": true");
     }
     if let Some(description) = description {
         let _ = write!(text, ", \"description\": {}", quote(description));

@@ -129,6 +129,7 @@ fn lower_type(
         let name = if ty.polymorphic { names::base_struct_name(wire) } else { names::type_name(wire) };
         let docs = type_docs(ty, ty.polymorphic);
         let kind = ItemKind::Struct(Struct {
+            redacted_debug: fields.iter().any(|it| it.sensitive),
             fields,
             additional: names::field_name(names::ADDITIONAL_PROPERTIES),
             expecting: format!("a `{wire}` object"),
@@ -221,6 +222,7 @@ fn lower_fields(chain: &[(&TypeDef, Origin)], decls: &BTreeMap<&str, Decl>, erro
                 ty: value,
                 boxed,
                 nullable: property.nullable,
+                sensitive: property.sensitive,
                 origin: property_origin,
             });
         }
@@ -450,6 +452,9 @@ fn property_summary(property: &crate::schema::PropertyDef, owner: &str) -> Strin
     }
     if !property.nullable {
         line.push_str("; never `null` according to the metadata");
+    }
+    if property.sensitive {
+        line.push_str("; a secret, whose value `Debug` output does not show");
     }
     line.push('.');
     line

@@ -125,6 +125,10 @@ pub struct PropertyDef {
     /// A short description in our own words.
     #[serde(default)]
     pub description: Option<String>,
+    /// A secret, such as a subscription's `clientState`: `Debug` output shows whether it is
+    /// there, never its value. Curated, like the description.
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 /// An enumeration.

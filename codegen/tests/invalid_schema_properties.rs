@@ -225,6 +225,7 @@ fn typed_property(name: &str, ty: &str) -> PropertyDef {
         nullable: true,
         navigation: false,
         description: None,
+        sensitive: false,
     }
 }
 
@@ -441,6 +442,7 @@ fn build(blueprint: &Blueprint) -> Schema {
                 nullable: property.nullable,
                 navigation: property.navigation,
                 description: property.description.clone(),
+                sensitive: false,
             });
         }
     }

@@ -4,7 +4,7 @@
 /// Where these models come from: the schema they were generated from and the Graph
 /// metadata that schema was imported from.
 pub const PROVENANCE: crate::Provenance = crate::Provenance {
-    schema_sha256: "20ef0ab9e7500f660b0b5b174cfa33878d7b64b488eeb3782971109e7887e799",
+    schema_sha256: "2fb156ca228103818a4a526975539fee27e19c6ff5a9cdc8bb2e92e7c45c4374",
     metadata_file: ::core::option::Option::Some("v1.0-2026-08-04.cleanMetadata.xml.gz"),
     metadata_sha256: ::core::option::Option::Some(
         "b48709d718de71bf313e0bba27f064d71a0edc43837dea1726c41472e5530aef",
@@ -388,12 +388,12 @@ impl crate::model::Model for CallTranscriptEventMessageDetail {
 /// One change notification: what changed, in which subscription, and the resource encrypted under the subscription certificate when it carries resource data, or a lifecycle event.
 ///
 /// Graph complex type `changeNotification` (`#microsoft.graph.changeNotification`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChangeNotification {
     /// JSON `changeType` of `changeNotification`, `changeType`; never `null` according to the metadata.
     pub change_type: crate::Property<crate::ChangeType>,
-    /// JSON `clientState` of `changeNotification`, `String`.
+    /// JSON `clientState` of `changeNotification`, `String`; a secret, whose value `Debug` output does not show.
     pub client_state: crate::Property<::std::string::String>,
     /// JSON `encryptedContent` of `changeNotification`, `changeNotificationEncryptedContent`.
     pub encrypted_content: crate::Property<
@@ -449,6 +449,26 @@ impl crate::model::Model for ChangeNotification {
             "tenantId" => read.value(&mut self.tenant_id),
             _ => read.other(&mut self.additional_properties),
         }
+    }
+}
+impl ::std::fmt::Debug for ChangeNotification {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ChangeNotification")
+            .field("change_type", &self.change_type)
+            .field("client_state", &crate::Redacted(&self.client_state))
+            .field("encrypted_content", &self.encrypted_content)
+            .field("id", &self.id)
+            .field("lifecycle_event", &self.lifecycle_event)
+            .field("resource", &self.resource)
+            .field("resource_data", &self.resource_data)
+            .field(
+                "subscription_expiration_date_time",
+                &self.subscription_expiration_date_time,
+            )
+            .field("subscription_id", &self.subscription_id)
+            .field("tenant_id", &self.tenant_id)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 /// What Graph posts to a notification URL: notifications, and tokens that prove they come from Graph.
@@ -3165,7 +3185,7 @@ impl crate::model::Model for SkypeUserConversationMember {
 /// A subscription to change notifications: what to watch, where to post, until when.
 ///
 /// Graph entity type `subscription` (`#microsoft.graph.subscription`), derived from `entity`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Subscription {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
@@ -3174,7 +3194,7 @@ pub struct Subscription {
     pub application_id: crate::Property<::std::string::String>,
     /// JSON `changeType` of `subscription`, `String`; never `null` according to the metadata.
     pub change_type: crate::Property<::std::string::String>,
-    /// JSON `clientState` of `subscription`, `String`.
+    /// JSON `clientState` of `subscription`, `String`; a secret, whose value `Debug` output does not show.
     pub client_state: crate::Property<::std::string::String>,
     /// JSON `creatorId` of `subscription`, `String`.
     pub creator_id: crate::Property<::std::string::String>,
@@ -3245,6 +3265,28 @@ impl crate::model::Model for Subscription {
             "resource" => read.value(&mut self.resource),
             _ => read.other(&mut self.additional_properties),
         }
+    }
+}
+impl ::std::fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Subscription")
+            .field("id", &self.id)
+            .field("application_id", &self.application_id)
+            .field("change_type", &self.change_type)
+            .field("client_state", &crate::Redacted(&self.client_state))
+            .field("creator_id", &self.creator_id)
+            .field("encryption_certificate", &self.encryption_certificate)
+            .field("encryption_certificate_id", &self.encryption_certificate_id)
+            .field("expiration_date_time", &self.expiration_date_time)
+            .field("include_resource_data", &self.include_resource_data)
+            .field("latest_supported_tls_version", &self.latest_supported_tls_version)
+            .field("lifecycle_notification_url", &self.lifecycle_notification_url)
+            .field("notification_query_options", &self.notification_query_options)
+            .field("notification_url", &self.notification_url)
+            .field("notification_url_app_id", &self.notification_url_app_id)
+            .field("resource", &self.resource)
+            .field("additional_properties", &self.additional_properties)
+            .finish()
     }
 }
 /// System event: a tab changed.

@@ -92,6 +92,7 @@ pub use flags::Flags;
 pub use odata::{InnerError, ODataError, ODataErrorDetail};
 pub use page::Page;
 pub use property::Property;
+pub(crate) use property::Redacted;
 pub use provenance::Provenance;
 pub use time::{DateTimeOffset, Duration};
 

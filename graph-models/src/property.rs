@@ -111,3 +111,17 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Property<T> {
         })
     }
 }
+
+/// A sensitive property in generated `Debug` output: whether it is absent, `null` or there,
+/// never its value.
+pub(crate) struct Redacted<'a, T>(pub(crate) &'a Property<T>);
+
+impl<T> std::fmt::Debug for Redacted<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            Property::Absent => "Absent",
+            Property::Null => "Null",
+            Property::Value(_) => "Value(<redacted>)",
+        })
+    }
+}

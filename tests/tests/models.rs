@@ -277,3 +277,19 @@ fn decode_reads_utf8_once_and_reports_bytes_that_are_not() {
     assert_eq!(err.path, "subject");
     assert!(err.to_string().contains("invalid unicode code point"), "{err}");
 }
+
+#[test]
+fn a_client_state_is_kept_and_written_back_but_never_shown_by_debug() {
+    let secret = "8c41f0b2d7e94a1f";
+    let subscription: graph_models::Subscription =
+        round_trip(json!({"id": "s", "clientState": secret, "resource": "/chats/getAllMessages"}));
+    assert_eq!(subscription.client_state.get().map(String::as_str), Some(secret));
+    let shown = format!("{subscription:?}");
+    assert!(shown.contains("client_state: Value(<redacted>)") && shown.contains("resource: Value("), "{shown}");
+    let notification: graph_models::ChangeNotification =
+        round_trip(json!({"clientState": secret, "changeType": "created"}));
+    let shown = format!("{notification:#?}");
+    assert!(!shown.contains(secret), "{shown}");
+    let absent: graph_models::ChangeNotification = round_trip(json!({"clientState": null}));
+    assert!(format!("{absent:?}").contains("client_state: Null"));
+}
