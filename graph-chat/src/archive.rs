@@ -217,21 +217,31 @@ impl Archive {
     /// Opens the archive at `path`, creating it if there is none, and migrates it to this
     /// build's schema; an archive of a newer schema is refused.
     pub fn open(path: &Path) -> Result<Archive> {
+        Archive::open_as(path, true)
+    }
+
+    /// Opens an archive that must exist already, for reading: a missing file, a directory or an
+    /// empty database is refused rather than made into an archive.
+    pub fn open_existing(path: &Path) -> Result<Archive> {
+        let refuse = |message: &str| ArchiveError { path: path.to_owned(), message: message.to_owned() };
+        match std::fs::metadata(path) {
+            Err(_) => Err(refuse("no such archive")),
+            Ok(meta) if meta.is_dir() => Err(refuse("a directory, not an archive")),
+            Ok(meta) if meta.len() == 0 => Err(refuse("an empty file, not a graph-chat archive")),
+            Ok(_) => Archive::open_as(path, false),
+        }
+    }
+
+    fn open_as(path: &Path, create: bool) -> Result<Archive> {
         let connection = Connection::open(path).map_err(|err| error(path, err))?;
         let mut archive = Archive { connection, path: path.to_owned() };
-        archive.setup()?;
+        archive.setup(create)?;
         Ok(archive)
     }
 
-    /// Opens an archive that must exist already, for reading.
-    pub fn open_existing(path: &Path) -> Result<Archive> {
-        if !path.is_file() {
-            return Err(ArchiveError { path: path.to_owned(), message: "no such archive".to_owned() });
-        }
-        Archive::open(path)
-    }
-
-    fn setup(&mut self) -> Result<()> {
+    /// Checks the schema version and migrates an older archive; `create` makes an empty database
+    /// into a new archive.
+    fn setup(&mut self, create: bool) -> Result<()> {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -249,7 +259,7 @@ impl Archive {
             let tables: i64 = transaction
                 .query_row("SELECT COUNT(*) FROM sqlite_master", [], |row| row.get(0))
                 .map_err(|err| error(&self.path, err))?;
-            if tables > 0 {
+            if tables > 0 || !create {
                 return Err(ArchiveError {
                     path: self.path.clone(),
                     message: "an SQLite database, but not a graph-chat archive (no `schema_version` table)".to_owned(),

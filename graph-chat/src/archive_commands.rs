@@ -3,32 +3,30 @@
 use crate::archive::{Archive, ExportError};
 use crate::cli::ArchiveCommand;
 use crate::error::CliError;
+use crate::outfile::OutFile;
 use std::io::Write;
 
 /// Runs an archive command; stats go to stdout.
 pub fn run(command: ArchiveCommand, json: bool) -> Result<(), CliError> {
     match command {
-        ArchiveCommand::Export { archive, out, all_versions } => {
-            let archive = Archive::open_existing(&archive)?;
-            let partial = crate::export::partial_name(&out);
-            let write_error = || CliError::file("write", &partial);
-            let mut writer = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(write_error())?);
-            let exported = match archive.export(&mut writer, all_versions) {
-                Ok(count) => count,
-                Err(error) => {
-                    drop(writer);
-                    // Best effort: the error that stopped the export matters more than this one.
-                    let _ = std::fs::remove_file(&partial);
-                    return Err(match error {
-                        ExportError::Archive(error) => error.into(),
-                        ExportError::Write(error) => write_error()(error),
-                    });
+        ArchiveCommand::Export { archive: path, out, all_versions } => {
+            let archive = Archive::open_existing(&path)?;
+            let mut file = OutFile::create(&out, Some(&path))?;
+            match archive.export(file.writer(), all_versions) {
+                Ok(exported) => {
+                    file.finish()?;
+                    crate::notice(format_args!("exported {exported} messages to {}", out.display()));
+                    Ok(())
                 }
-            };
-            writer.into_inner().map_err(|it| it.into_error()).and_then(|it| it.sync_all()).map_err(write_error())?;
-            std::fs::rename(&partial, &out).map_err(CliError::file("move the finished export to", &out))?;
-            eprintln!("exported {exported} messages to {}", out.display());
-            Ok(())
+                Err(error) => {
+                    let error = match error {
+                        ExportError::Archive(error) => error.into(),
+                        ExportError::Write(error) => file.error(error),
+                    };
+                    file.abandon();
+                    Err(error)
+                }
+            }
         }
         ArchiveCommand::Stats { archive } => {
             let stats = Archive::open_existing(&archive)?.stats()?;

@@ -169,10 +169,10 @@ pub enum MessagesCommand {
         #[arg(long)]
         top: Option<u32>,
         /// Only messages modified after this time (RFC 3339).
-        #[arg(long)]
+        #[arg(long, value_parser = rfc3339)]
         since: Option<jiff::Timestamp>,
         /// Only messages modified before this time (RFC 3339).
-        #[arg(long)]
+        #[arg(long, value_parser = rfc3339)]
         until: Option<jiff::Timestamp>,
     },
     /// Export every message of every chat of a user (getAllMessages) as JSON lines, as received.
@@ -187,10 +187,10 @@ pub enum MessagesCommand {
         #[arg(long, value_enum, ignore_case = true)]
         model: Option<ModelArg>,
         /// Only messages modified after this time (RFC 3339).
-        #[arg(long)]
+        #[arg(long, value_parser = rfc3339)]
         since: Option<jiff::Timestamp>,
         /// Only messages modified before this time (RFC 3339).
-        #[arg(long)]
+        #[arg(long, value_parser = rfc3339)]
         until: Option<jiff::Timestamp>,
         /// Messages per page, 1 to 50.
         #[arg(long)]
@@ -290,4 +290,9 @@ pub enum MembersCommand {
         /// The chat id.
         chat_id: String,
     },
+}
+
+/// A `--since`/`--until` time, with an error that says what is expected.
+fn rfc3339(text: &str) -> Result<jiff::Timestamp, String> {
+    text.parse().map_err(|_| "expected an RFC 3339 time such as 2026-01-31T09:00:00Z".to_owned())
 }

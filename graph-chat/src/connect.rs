@@ -109,7 +109,9 @@ pub async fn connect(global: &Global) -> Result<Connection, CliError> {
 #[cfg(feature = "mock")]
 async fn embedded_mock(builder: GraphClientBuilder, global: &Global) -> Result<Connection, CliError> {
     if !global.wants_mock() {
-        eprintln!("graph-chat: no credentials set, so using the embedded mock Graph server (--mock hides this notice)");
+        crate::notice(format_args!(
+            "graph-chat: no credentials set, so using the embedded mock Graph server (--mock hides this notice)"
+        ));
     }
     let server = graph_mock::start(graph_mock::MockConfig::default()).await.map_err(CliError::Io)?;
     let client = builder.base_url(server.base_url()).bearer_token(server.token()).build()?;

@@ -2,6 +2,7 @@
 
 use crate::cli::ModelArg;
 use crate::error::CliError;
+use crate::outfile::OutFile;
 use futures::TryStreamExt;
 use graph_client::{GraphClient, Model};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -34,8 +35,8 @@ pub struct Exported {
     pub pages: u64,
 }
 
-/// Streams every page into `FILE.partial` and renames it to `FILE` once the last page is in, so
-/// that a file by the requested name is always a complete export.
+/// Streams every page into `--out` ([`OutFile`]: a file by the requested name is always a
+/// complete export).
 pub async fn export(client: &GraphClient, export: Export) -> Result<Exported, CliError> {
     let Export { user, out, model, since, until, top } = export;
     let mut request = client.user(&user).all_messages();
@@ -52,48 +53,42 @@ pub async fn export(client: &GraphClient, export: Export) -> Result<Exported, Cl
         request = request.modified_before(until);
     }
     request = request.top(top.unwrap_or(graph_client::MAX_TOP));
-    let partial = partial_name(&out);
+    let mut file = OutFile::create(&out, None)?;
     let progress = progress_bar();
-    let result = write_pages(client, request, &partial, &progress).await;
+    let result = write_pages(client, request, &mut file, &progress).await;
     progress.finish_and_clear();
     match result {
         Ok(done) => {
-            std::fs::rename(&partial, &out).map_err(CliError::file("move the finished export to", &out))?;
+            file.finish()?;
             if std::io::stderr().is_terminal() {
-                eprintln!("exported {} messages from {} pages to {}", done.messages, done.pages, out.display());
+                crate::notice(format_args!(
+                    "exported {} messages from {} pages to {}",
+                    done.messages,
+                    done.pages,
+                    out.display()
+                ));
             }
             Ok(done)
         }
         Err(err) => {
-            // Best effort: the error that stopped the export matters more than this one.
-            let _ = std::fs::remove_file(&partial);
+            file.abandon();
             Err(err)
         }
     }
 }
 
-/// `FILE.partial` beside `FILE`: where an export is written until it is complete.
-pub fn partial_name(out: &std::path::Path) -> PathBuf {
-    out.with_extension(format!(
-        "{}partial",
-        out.extension().map(|it| format!("{}.", it.to_string_lossy())).unwrap_or_default()
-    ))
-}
-
 async fn write_pages(
     client: &GraphClient,
     request: graph_client::AllMessages,
-    partial: &std::path::Path,
+    file: &mut OutFile,
     progress: &ProgressBar,
 ) -> Result<Exported, CliError> {
-    let write_error = || CliError::file("write", partial);
-    let mut writer = std::io::BufWriter::new(std::fs::File::create(partial).map_err(write_error())?);
     let started = Instant::now();
     let mut done = Exported { messages: 0, pages: 0 };
     let mut pages = request.raw_pages();
     while let Some(page) = pages.try_next().await? {
         for message in &page.value {
-            crate::jsonl::write_line(&mut writer, message.get().as_bytes()).map_err(write_error())?;
+            crate::jsonl::write_line(file.writer(), message.get().as_bytes()).map_err(|it| file.error(it))?;
         }
         done.messages += page.value.len() as u64;
         done.pages += 1;
@@ -105,7 +100,6 @@ async fn write_pages(
             client.retries()
         ));
     }
-    writer.into_inner().map_err(|it| it.into_error()).and_then(|file| file.sync_all()).map_err(write_error())?;
     Ok(done)
 }
 

@@ -66,7 +66,7 @@ pub async fn listen(client: &GraphClient, listen: Listen, json: bool, out: &mut 
         live = &mut create => (live?, false),
         _ = &mut ctrl_c => (create.await?, true),
     };
-    eprintln!("graph-chat: listening on {url} (subscription {}); Ctrl-C to stop", live.id);
+    crate::notice(format_args!("graph-chat: listening on {url} (subscription {}); Ctrl-C to stop", live.id));
     let renewal = tokio::time::sleep_until(live.renew_at);
     tokio::pin!(renewal);
     let mut rows = Printer { json, table_started: false };
@@ -80,7 +80,7 @@ pub async fn listen(client: &GraphClient, listen: Listen, json: bool, out: &mut 
                 Some(Ok(event)) => rows.print(out, &event).map_err(CliError::from),
                 // A refused delivery is Graph's or an attacker's problem, not a reason to stop.
                 Some(Err(error)) => {
-                    eprintln!("graph-chat: refused a notification delivery: {error}");
+                    crate::notice(format_args!("graph-chat: refused a notification delivery: {error}"));
                     Ok(())
                 }
                 None => break Ok(()),
@@ -103,7 +103,7 @@ pub async fn listen(client: &GraphClient, listen: Listen, json: bool, out: &mut 
         (Err(error), _) => Err(error),
         (Ok(()), Err(error)) => Err(error.into()),
         (Ok(()), Ok(())) => {
-            eprintln!("graph-chat: deleted subscription {}", live.id);
+            crate::notice(format_args!("graph-chat: deleted subscription {}", live.id));
             Ok(())
         }
     }
@@ -166,17 +166,20 @@ impl Live {
             LifecycleEventType::SubscriptionRemoved => {
                 let removed = std::mem::take(&mut self.id);
                 self.recreate().await?;
-                eprintln!("graph-chat: Graph removed subscription {removed}; listening through {}", self.id);
+                crate::notice(format_args!(
+                    "graph-chat: Graph removed subscription {removed}; listening through {}",
+                    self.id
+                ));
                 Ok(())
             }
             LifecycleEventType::Missed => {
-                eprintln!(
+                crate::notice(format_args!(
                     "graph-chat: Graph missed some notifications; `messages list` or `sync` shows what changed meanwhile"
-                );
+                ));
                 Ok(())
             }
             other => {
-                eprintln!("graph-chat: lifecycle notification: {}", other.as_str());
+                crate::notice(format_args!("graph-chat: lifecycle notification: {}", other.as_str()));
                 Ok(())
             }
         }

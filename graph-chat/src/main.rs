@@ -1,5 +1,8 @@
 //! `graph-chat`: Teams chats through Microsoft Graph, or through the embedded mock server.
 
+// Lines for stderr go through `notice`, which a closed stderr cannot make panic.
+#![deny(clippy::print_stderr)]
+
 mod archive;
 mod archive_commands;
 mod cli;
@@ -11,6 +14,7 @@ mod export;
 mod jsonl;
 mod listen;
 mod notify_commands;
+mod outfile;
 mod render;
 mod sync;
 mod text;
@@ -28,7 +32,11 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if !error.use_stderr() => error.exit(),
+        Err(error) => return fail(&CliError::Usage(one_line(&error.render().to_string()))),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => return fail(&CliError::Io(err)),
@@ -46,11 +54,26 @@ fn missing_user(connection: &connect::Connection, command: &str) -> CliError {
         return CliError::Usage(format!("{command} needs --user: a user id or user principal name (or --me for sync)"));
     };
     let users: Vec<String> = users.iter().map(|(id, upn)| format!("  {upn}  ({id})")).collect();
-    CliError::Usage(format!("{command} needs --user; the embedded mock's users are:\n{}", users.join("\n")))
+    let or_me = if command == "sync" { " (or --me)" } else { "" };
+    CliError::Usage(format!("{command} needs --user{or_me}; the embedded mock's users are:\n{}", users.join("\n")))
+}
+
+/// clap's usage error on one line, as every other error: its lines up to the usage summary.
+fn one_line(rendered: &str) -> String {
+    let lines =
+        rendered.lines().map(str::trim).take_while(|it| !it.starts_with("Usage:") && !it.starts_with("For more"));
+    let text = lines.filter(|it| !it.is_empty()).collect::<Vec<_>>().join(" ");
+    text.strip_prefix("error: ").unwrap_or(&text).to_owned()
+}
+
+/// One line on stderr. A closed stderr (`2>&1 | head -1`) is no reason to fail, nor to panic as
+/// `eprintln!` does: the line is dropped.
+pub fn notice(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 fn fail(error: &CliError) -> ExitCode {
-    eprintln!("graph-chat: error: {error}");
+    crate::notice(format_args!("graph-chat: error: {error}"));
     error.exit_code()
 }
 

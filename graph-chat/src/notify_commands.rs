@@ -2,14 +2,15 @@
 
 use crate::cli::NotificationsCommand;
 use crate::error::CliError;
-use graph_client::notifications::{Decryptor, Event, Receiver};
+use graph_client::notifications::{Decryptor, Event, NotificationError, Receiver};
 use std::io::{Read, Write};
 
 /// The largest collection read: 16 MiB, far above what Graph posts at once.
 const MAX_BYTES: usize = 16 * 1024 * 1024;
 
 /// Prints each decrypted resource as one JSON line, exactly as decrypted; any notification that
-/// fails validation or decryption fails the command with its reason.
+/// fails validation or decryption, or has no content to decrypt, fails the command with its
+/// reason. Lifecycle notifications print nothing.
 pub fn run(command: NotificationsCommand) -> Result<(), CliError> {
     let NotificationsCommand::Decrypt { key, file } = command;
     let pem = std::fs::read_to_string(&key).map_err(CliError::file("read", &key))?;
@@ -24,6 +25,14 @@ pub fn run(command: NotificationsCommand) -> Result<(), CliError> {
     };
     let events =
         Receiver::new().decryptor(decryptor).max_bytes(MAX_BYTES).receive(&body).map_err(CliError::Notification)?;
+    // A notification without content has nothing to decrypt: refused before anything is printed.
+    let bare = events.iter().position(|it| matches!(it, Event::Message { message: None, .. }));
+    if let Some(index) = bare {
+        return Err(CliError::Notification(NotificationError::Decrypt {
+            index,
+            reason: "no encryptedContent to decrypt (a subscription without includeResourceData)".to_owned(),
+        }));
+    }
     let mut out = std::io::stdout().lock();
     for event in events {
         if let Event::Message { message: Some(message), .. } = event {

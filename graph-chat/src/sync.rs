@@ -65,6 +65,11 @@ const CHATS_AT_ONCE: usize = 4;
 
 /// Runs one sync to its end.
 pub async fn sync(client: &GraphClient, sync: Sync) -> Result<Synced, CliError> {
+    // Checked before the archive is created and before any chat is walked: every page would
+    // refuse it alike.
+    if let Some(top) = sync.top.filter(|it| !(1..=graph_client::MAX_TOP).contains(it)) {
+        return Err(CliError::Usage(format!("$top must be between 1 and {}, got {top}", graph_client::MAX_TOP)));
+    }
     let store = Store {
         client,
         archive: Mutex::new(Archive::open(&sync.archive)?),
@@ -174,9 +179,9 @@ async fn delta_rounds(
             if page.restarted {
                 store.synced.lock().unwrap_or_else(|it| it.into_inner()).restarted = true;
                 store.progress.suspend(|| {
-                    eprintln!(
+                    crate::notice(format_args!(
                         "graph-chat: the stored delta link has expired; starting a full round (stored messages are kept)"
-                    )
+                    ))
                 });
             }
             let (link, round_done) = match &page.link {
@@ -211,7 +216,9 @@ async fn chat_walks(store: &Store<'_>, top: Option<u32>) -> Result<(), CliError>
         .map(|chat| async move { (chat.as_str(), chat_walk(store, chat, top).await) })
         .buffer_unordered(CHATS_AT_ONCE)
         .filter_map(|(chat, result)| async move { result.err().map(|error| (chat, error)) })
-        .inspect(|(chat, error)| store.progress.suspend(|| eprintln!("graph-chat: chat `{chat}` not synced: {error}")))
+        .inspect(|(chat, error)| {
+            store.progress.suspend(|| crate::notice(format_args!("graph-chat: chat `{chat}` not synced: {error}")))
+        })
         .collect()
         .await;
     match failures.len() {
@@ -242,9 +249,9 @@ async fn chat_walk(store: &Store<'_>, chat: &str, top: Option<u32>) -> Result<()
                 // again from the mark; what it had stored is recognised as already archived.
                 let status = error.http().map_or(0, |it| it.status.as_u16());
                 store.progress.suspend(|| {
-                    eprintln!(
+                    crate::notice(format_args!(
                         "graph-chat: chat `{chat}`: the stored link was refused ({status}); walking from its mark"
-                    )
+                    ))
                 });
                 resuming = None;
                 pages = walk_pages(request.clone(), None, stored.mark.as_deref());

@@ -14,7 +14,12 @@ pub fn body_text(body: &Property<ItemBody>) -> String {
     }
     // Rendering fails only past html2text's limits; the html itself still says what was sent.
     let rendered = html2text::config::plain_no_decorate().string_from_read(content.as_bytes(), NO_WRAP);
-    rendered.map_or_else(|_| content.to_owned(), |text| text.trim_end().to_owned())
+    let text = rendered.map_or_else(|_| content.to_owned(), |text| text.trim_end().to_owned());
+    // An image without alt text renders as nothing; say that there is one, as its alt text would.
+    if text.trim().is_empty() && content.contains("<img") {
+        return "[image]".to_owned();
+    }
+    text
 }
 
 #[cfg(test)]
@@ -33,6 +38,13 @@ mod tests {
     fn html_is_rendered_with_its_entities_decoded() {
         let html = r#"<div><p>Tom &amp; Jerry &lt;3 caf&eacute; &#128512;&nbsp;&quot;hi&quot;</p><p><at id="0">Adele</at> ok</p></div>"#;
         assert_eq!(body_text(&body(BodyType::Html, html)), "Tom & Jerry <3 café 😀\u{a0}\"hi\"\n\nAdele ok");
+    }
+
+    #[test]
+    fn an_image_without_alt_text_still_shows() {
+        let html = r#"<div><span><img height="63" src="https://graph.microsoft.com/v1.0/x/$value"></span></div>"#;
+        assert_eq!(body_text(&body(BodyType::Html, html)), "[image]");
+        assert_eq!(body_text(&body(BodyType::Html, "<div></div>")), "");
     }
 
     #[test]

@@ -351,8 +351,7 @@ fn an_unwritable_out_file_is_named_in_the_error() {
     );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    let partial = out.with_extension("jsonl.partial");
-    let expected = format!("graph-chat: error: cannot write `{}`: ", partial.display());
+    let expected = format!("graph-chat: error: cannot write `{}`: ", out.display());
     assert!(stderr.starts_with(&expected), "{stderr}");
 }
 

@@ -184,6 +184,11 @@ fn notifications_decrypt_prints_each_resource_as_decrypted_and_refuses_tampering
         (tampered.to_string(), crypto::SUBSCRIBER_KEY_PEM),
         (good.to_string(), crypto::OTHER_KEY_PEM),
         ("{\"value\": [".to_owned(), crypto::SUBSCRIBER_KEY_PEM),
+        ("{}".to_owned(), crypto::SUBSCRIBER_KEY_PEM),
+        (
+            r#"{"value": [{"changeType": "created", "resource": "chats('19:a@thread.v2')/messages('1')"}]}"#.to_owned(),
+            crypto::SUBSCRIBER_KEY_PEM,
+        ),
     ] {
         let output = decrypt(&body, key);
         assert_eq!(output.status.code(), Some(1));

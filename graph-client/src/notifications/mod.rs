@@ -174,7 +174,9 @@ impl Receiver {
                 validator.verify_all(tokens)?;
             }
         }
-        let notifications = collection.value.get().map(Vec::as_slice).unwrap_or_default();
+        let Some(notifications) = collection.value.get() else {
+            return Err(NotificationError::Malformed("no `value` array".to_owned()));
+        };
         notifications.iter().enumerate().map(|(index, it)| self.event(index, it)).collect()
     }
 
