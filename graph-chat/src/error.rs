@@ -109,8 +109,23 @@ impl fmt::Display for CliError {
                     }
                     Ok(())
                 }
-                None => write!(f, "{error}"),
+                None => write_with_causes(f, error),
             },
         }
     }
+}
+
+/// `error`, then each cause its text does not already say (`connection refused` under a
+/// transport error, say). Causes come from the client, which keeps tokens out of them.
+fn write_with_causes(f: &mut fmt::Formatter<'_>, error: &graph_client::Error) -> fmt::Result {
+    let mut shown = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(next) = cause {
+        let text = next.to_string();
+        if !shown.contains(&text) {
+            shown = format!("{shown}: {text}");
+        }
+        cause = next.source();
+    }
+    f.write_str(&shown)
 }

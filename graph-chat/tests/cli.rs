@@ -393,3 +393,15 @@ fn client_credentials_come_from_graph_or_else_azure_variables() {
     assert_eq!(mixed.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("environment variable GRAPH_TENANT_ID is not set"), "{stderr}");
 }
+
+#[test]
+fn a_transport_error_says_what_failed_underneath() {
+    // Nothing listens on port 1 of the loopback address: the connection is refused at once.
+    let env = [("GRAPH_TOKEN", "a-token-long-enough-to-be-one")];
+    let output = graph_chat(&["--base-url", "http://127.0.0.1:1/v1.0", "--max-retries", "0", "chats", "list"], &env);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("http://127.0.0.1:1/v1.0/me/chats") && stderr.contains("Connection refused"), "{stderr}");
+    assert!(!stderr.contains("a-token-long-enough"), "{stderr}");
+}
