@@ -284,20 +284,27 @@ fn chat_ids(archive: &Path) -> Vec<String> {
     statement.query_map([], |row| row.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
 }
 
+fn sync_me(server: &MockServer, archive: &Path) -> Command {
+    let mut command = graph_chat(server);
+    command.args(["sync", "--me", "--archive"]).arg(archive);
+    command
+}
+
+/// A server, an archive `sync --me` filled from it, and the first of its chats.
+async fn synced_me(name: &str) -> (MockServer, PathBuf, String) {
+    let server = mock(small(), Faults::default(), 24).await;
+    let archive = scratch(name).join("archive.sqlite");
+    assert!(output(sync_me(&server, &archive)).await.status.success());
+    let chat = chat_ids(&archive).remove(0);
+    (server, archive, chat)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn delegated_sync_walks_again_from_the_mark_when_a_stored_link_has_expired() {
-    let server = mock(small(), Faults::default(), 24).await;
-    let archive = scratch("me-expired").join("archive.sqlite");
-    let sync_me = || {
-        let mut command = graph_chat(&server);
-        command.args(["sync", "--me", "--archive"]).arg(&archive);
-        command
-    };
-    assert!(output(sync_me()).await.status.success());
-    let chat = chat_ids(&archive).remove(0);
+    let (server, archive, chat) = synced_me("me-expired").await;
     store_next_link(&archive, &chat, &format!("/me/chats/{chat}/messages?$skiptoken=expired"));
     server.advance(Step { created: 5, edited: 5, deleted: 2 });
-    let rerun = output(sync_me()).await;
+    let rerun = output(sync_me(&server, &archive)).await;
     let stderr = String::from_utf8_lossy(&rerun.stderr);
     assert!(rerun.status.success(), "{stderr}");
     assert!(stderr.contains(&format!("chat `{chat}`: the stored link was refused (400); walking from its mark")));
@@ -307,19 +314,11 @@ async fn delegated_sync_walks_again_from_the_mark_when_a_stored_link_has_expired
 
 #[tokio::test(flavor = "multi_thread")]
 async fn delegated_sync_stores_the_other_chats_when_one_fails_and_says_which() {
-    let server = mock(small(), Faults::default(), 24).await;
-    let archive = scratch("me-failing").join("archive.sqlite");
-    let sync_me = || {
-        let mut command = graph_chat(&server);
-        command.args(["sync", "--me", "--archive"]).arg(&archive);
-        command
-    };
-    assert!(output(sync_me()).await.status.success());
-    let chat = chat_ids(&archive).remove(0);
+    let (server, archive, chat) = synced_me("me-failing").await;
     // A link to another host is refused before anything is sent: this chat fails on every run.
     store_next_link(&archive, &chat, "https://elsewhere.example/v1.0/me/messages");
     server.advance(Step { created: 10, edited: 5, deleted: 2 });
-    let failed = output(sync_me()).await;
+    let failed = output(sync_me(&server, &archive)).await;
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert_eq!(failed.status.code(), Some(1), "{stderr}");
     let last = stderr.lines().last().unwrap();
