@@ -19,8 +19,9 @@ pub enum CliError {
     Io(std::io::Error),
     /// The archive could not be opened, read or written (exit code 1).
     Archive(crate::archive::ArchiveError),
-    /// A change notification failed validation or decryption (exit code 1).
-    Notification(graph_client::notifications::NotificationError),
+    /// A change notification in `input` (a file, or stdin) failed validation or decryption
+    /// (exit code 1).
+    Notification { input: String, error: graph_client::notifications::NotificationError },
     /// `sync --me` stored every chat but `failed` of `total`; `first` is why `chat` failed (exit
     /// code 1). Each failure is also reported on stderr as it happens.
     Chats { failed: usize, total: usize, chat: String, first: Box<CliError> },
@@ -61,7 +62,7 @@ impl CliError {
             | CliError::File { .. }
             | CliError::Io(_)
             | CliError::Archive(_)
-            | CliError::Notification(_)
+            | CliError::Notification { .. }
             | CliError::Chats { .. } => ExitCode::from(1),
         }
     }
@@ -83,7 +84,7 @@ impl fmt::Display for CliError {
             CliError::File { action, path, error } => write!(f, "cannot {action} `{}`: {error}", path.display()),
             CliError::Io(error) => write!(f, "{error}"),
             CliError::Archive(error) => write!(f, "{error}"),
-            CliError::Notification(error) => write!(f, "{error}"),
+            CliError::Notification { input, error } => write!(f, "{input}: {error}"),
             CliError::Chats { failed, total, chat, first } => {
                 write!(
                     f,

@@ -23,12 +23,13 @@ pub fn run(command: NotificationsCommand) -> Result<(), CliError> {
             .map_err(CliError::file("read", path))?,
         None => std::io::stdin().lock().take(MAX_BYTES as u64 + 1).read_to_end(&mut body)?,
     };
-    let events =
-        Receiver::new().decryptor(decryptor).max_bytes(MAX_BYTES).receive(&body).map_err(CliError::Notification)?;
+    let input = file.as_ref().map_or_else(|| "stdin".to_owned(), |it| format!("`{}`", it.display()));
+    let refused = |error| CliError::Notification { input: input.clone(), error };
+    let events = Receiver::new().decryptor(decryptor).max_bytes(MAX_BYTES).receive(&body).map_err(refused)?;
     // A notification without content has nothing to decrypt: refused before anything is printed.
     let bare = events.iter().position(|it| matches!(it, Event::Message { message: None, .. }));
     if let Some(index) = bare {
-        return Err(CliError::Notification(NotificationError::Decrypt {
+        return Err(refused(NotificationError::Decrypt {
             index,
             reason: "no encryptedContent to decrypt (a subscription without includeResourceData)".to_owned(),
         }));

@@ -198,4 +198,19 @@ fn notifications_decrypt_prints_each_resource_as_decrypted_and_refuses_tampering
         errors.push(stderr);
     }
     insta::assert_snapshot!("refused_notifications", errors.concat());
+
+    // A saved file is named in the reason.
+    let dir = scratch("decrypt-file");
+    let (key, saved) = (dir.join("key.pem"), dir.join("saved.json"));
+    std::fs::write(&key, crypto::SUBSCRIBER_KEY_PEM).unwrap();
+    std::fs::write(&saved, "[]").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_graph-chat"))
+        .args(["notifications", "decrypt", "--key"])
+        .arg(&key)
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let expected = format!("graph-chat: error: `{}`: not a change notification collection: ", saved.display());
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with(&expected), "{output:?}");
 }
