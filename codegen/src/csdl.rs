@@ -136,6 +136,11 @@ impl Metadata {
                     continue;
                 };
                 let full = format!("{namespace}.{name}");
+                let declared = |full: &str| metadata.types.contains_key(full) || metadata.enums.contains_key(full);
+                if matches!(element.tag_name().name(), "EntityType" | "ComplexType" | "EnumType") && declared(&full) {
+                    errors.push(located(file, &document, element), format!("`{full}` is declared twice"));
+                    continue;
+                }
                 match element.tag_name().name() {
                     kind @ ("EntityType" | "ComplexType") => {
                         let properties = properties(file, &document, element, &names, &mut errors);
@@ -151,11 +156,14 @@ impl Metadata {
                         metadata.types.insert(full, ty);
                     }
                     "EnumType" => {
-                        let members = element
-                            .children()
-                            .filter(|it| it.is_element() && it.tag_name().name() == "Member")
-                            .filter_map(|it| it.attribute("Name").map(str::to_owned))
-                            .collect();
+                        let mut members = Vec::new();
+                        for member in element.children().filter(|it| it.is_element() && it.tag_name().name() == "Member")
+                        {
+                            match member.attribute("Name") {
+                                Some(name) => members.push(name.to_owned()),
+                                None => errors.push(located(file, &document, member), "`Member` without a `Name`"),
+                            }
+                        }
                         let flags = element.attribute("IsFlags") == Some("true");
                         metadata.enums.insert(full.clone(), CsdlEnum { name: full, flags, members, position });
                     }
@@ -215,7 +223,11 @@ fn properties(
         let (Some(name), Some(type_name)) = (element.attribute("Name"), element.attribute("Type")) else {
             errors.push(
                 located(file, document, element),
-                format!("`{}` without a `Name` and a `Type`", element.tag_name().name()),
+                format!(
+                    "`{}` without a `{}`",
+                    element.tag_name().name(),
+                    if element.attribute("Name").is_none() { "Name" } else { "Type" }
+                ),
             );
             continue;
         };

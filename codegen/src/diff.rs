@@ -5,14 +5,14 @@
 //! by its effect on code that uses the old API:
 //!
 //! - **major**: something is removed or renamed, a field's Rust type changes, an item changes
-//!   kind (a struct becomes a polymorphic enum), or an existing type joins or leaves a
-//!   polymorphic family;
+//!   kind (a struct becomes a polymorphic enum), a union variant becomes boxed or unboxed, or an
+//!   existing type joins or leaves a polymorphic family;
 //! - **minor**: a new type, field, enum member or subtype; generated items are
 //!   `#[non_exhaustive]`, so code that compiled before still compiles;
 //! - **patch**: only the documentation changes (a description, or a nullability the Rust type
 //!   does not show).
 
-use crate::ir::{Enum, Field, Item, ItemKind, Model, Struct, Ty, Union};
+use crate::ir::{Enum, Field, Item, ItemKind, Model, Struct, Ty, Union, UnionVariant};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -208,6 +208,18 @@ fn diff_union(
             ));
         }
     }
+    // A variant (or the fallback) whose struct grew past the boxing limit is `Variant(Box<..>)`
+    // now: every pattern and constructor of it changes.
+    let old_pairs = old.variants.iter().chain([&old.fallback]);
+    for (before, after) in old_pairs.filter_map(|it| Some((it, new_variant(new, &it.name.rust)?))) {
+        if before.boxed != after.boxed {
+            let path = format!("{rust}::{}", after.name.rust);
+            let shown = |boxed: bool, ty: &str| if boxed { format!("Box<{ty}>") } else { ty.to_owned() };
+            let detail =
+                format!("{path}({}) → {path}({})", shown(before.boxed, &before.ty), shown(after.boxed, &after.ty));
+            changes.push(change(Effect::Major, "variant-boxing-changed", &after.name.wire, &path, Some(detail), None));
+        }
+    }
     for variant in &new.variants {
         if old.variants.iter().any(|it| it.name.rust == variant.name.rust) {
             continue;
@@ -226,6 +238,11 @@ fn diff_union(
         };
         changes.push(change(effect, kind, &variant.name.wire, &path, Some(format!("to `{wire}`")), Some(note)));
     }
+}
+
+/// The variant of `union`, the fallback included, named `rust`.
+fn new_variant<'a>(union: &'a Union, rust: &str) -> Option<&'a UnionVariant> {
+    union.variants.iter().chain([&union.fallback]).find(|it| it.name.rust == rust)
 }
 
 fn change(
@@ -288,6 +305,7 @@ impl fmt::Display for Change {
             "subtype-added" => "added subtype",
             "subtype-removed" => "removed subtype",
             "family-joined" => "existing type joined a polymorphic family:",
+            "variant-boxing-changed" => "changed the boxing of variant",
             other => other,
         };
         write!(f, "{what} `{}` (`{}`)", self.subject, self.rust)?;

@@ -57,21 +57,34 @@ impl Import {
         lines
     }
 
-    /// Writes the new schema into `dir`: changed files are replaced whole (written beside, then
-    /// renamed), removed ones deleted.
-    pub fn write(&self, dir: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
+    /// Writes the new schema into `dir`: every changed file is first written beside its
+    /// destination, and only once all are written are they renamed into place and removed files
+    /// deleted, so a failed write (a full disk) leaves the schema as it was. An error names the
+    /// file.
+    pub fn write(&self, dir: &Path) -> Result<(), String> {
+        let fail = |path: &Path, err: std::io::Error| format!("{}: {err}", path.display());
+        std::fs::create_dir_all(dir).map_err(|err| fail(dir, err))?;
+        let mut written = Vec::new();
         for (name, text) in &self.files {
             let path = dir.join(name);
             if std::fs::read_to_string(&path).is_ok_and(|old| old == *text) {
                 continue;
             }
             let partial = dir.join(format!(".{name}.partial"));
-            std::fs::write(&partial, text)?;
-            std::fs::rename(&partial, &path)?;
+            if let Err(err) = std::fs::write(&partial, text) {
+                for partial in written.iter().map(|(partial, _)| partial).chain([&partial]) {
+                    let _ = std::fs::remove_file(partial);
+                }
+                return Err(fail(&path, err));
+            }
+            written.push((partial, path));
+        }
+        for (partial, path) in &written {
+            std::fs::rename(partial, path).map_err(|err| fail(path, err))?;
         }
         for name in &self.removed_files {
-            std::fs::remove_file(dir.join(name))?;
+            let path = dir.join(name);
+            std::fs::remove_file(&path).map_err(|err| fail(&path, err))?;
         }
         Ok(())
     }

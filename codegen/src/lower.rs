@@ -211,7 +211,7 @@ fn lower_fields(chain: &[(&TypeDef, Origin)], decls: &BTreeMap<&str, Decl>, erro
             let Some(element) = resolve(&property.type_name, &property_origin.join("type"), decls, sink) else {
                 continue;
             };
-            let boxed = !property.collection && is_boxed(&property.type_name, decls, 0);
+            let boxed = !property.collection && is_boxed(&property.type_name, decls);
             let value = if property.collection { Ty::List(Box::new(element)) } else { element };
             let mut docs = Vec::new();
             docs.extend(property.description.as_deref().map(lines).unwrap_or_default());
@@ -268,49 +268,59 @@ fn resolve(name: &str, origin: &Origin, decls: &BTreeMap<&str, Decl>, errors: &m
 /// An estimate of the bytes a value of type `name` takes inline: 24 for a string, list, enum or
 /// map, 8 for a box, the sum of the fields for a struct and the largest variant for a union. Only
 /// its comparison with [`BOX_ABOVE_BYTES`] matters, so it need not match the compiler's layout.
-fn inline_size(name: &str, decls: &BTreeMap<&str, Decl>, depth: usize) -> usize {
+/// `open` holds the types being sized: one met again is a cycle, which `check` reports; here it
+/// counts as a box, so that sizing takes one pass down each path instead of exponential time.
+fn inline_size(name: &str, decls: &BTreeMap<&str, Decl>, open: &mut Vec<String>) -> usize {
     const WORD: usize = 8;
     const STRING: usize = 24;
     let Some(Decl::Type(ty, _)) = decls.get(name) else {
         return if matches!(name, "Boolean" | "Int32") { WORD } else { STRING };
     };
-    // Cycles are reported by `base_chain` and `check`; here they only must not recurse forever.
-    if depth > decls.len() {
+    if open.iter().any(|it| it == name) {
         return WORD;
     }
+    open.push(name.to_owned());
     let boxed_or = |size: usize| if size > BOX_ABOVE_BYTES { WORD } else { size };
-    if ty.polymorphic {
-        let largest = concrete_subtypes(name, decls)
-            .iter()
-            .map(|(sub, _)| boxed_or(struct_size(sub, decls, depth + 1)))
-            .max()
-            .unwrap_or(0);
-        return WORD + largest.max(STRING);
-    }
-    struct_size(name, decls, depth + 1)
+    let size = if ty.polymorphic {
+        let subtypes = concrete_subtypes(name, decls);
+        let largest = subtypes.iter().map(|(sub, _)| boxed_or(struct_size(sub, decls, open))).max().unwrap_or(0);
+        WORD + largest.max(STRING)
+    } else {
+        struct_size(name, decls, open)
+    };
+    open.pop();
+    size
 }
 
 /// Whether a single-valued property of type `name` is boxed: a struct above the size limit. A
 /// union never is: its large variants are boxed instead, which bounds its size.
-fn is_boxed(name: &str, decls: &BTreeMap<&str, Decl>, depth: usize) -> bool {
-    matches!(decls.get(name), Some(Decl::Type(ty, _)) if !ty.polymorphic)
-        && inline_size(name, decls, depth) > BOX_ABOVE_BYTES
+fn is_boxed(name: &str, decls: &BTreeMap<&str, Decl>) -> bool {
+    boxes(name, decls, inline_size(name, decls, &mut Vec::new()))
+}
+
+/// Whether a value of type `name` that takes `size` bytes inline is boxed.
+fn boxes(name: &str, decls: &BTreeMap<&str, Decl>, size: usize) -> bool {
+    matches!(decls.get(name), Some(Decl::Type(ty, _)) if !ty.polymorphic) && size > BOX_ABOVE_BYTES
+}
+
+/// What a single-valued property of type `name` takes inline: a box, or the value.
+fn boxed_size(name: &str, decls: &BTreeMap<&str, Decl>, open: &mut Vec<String>) -> usize {
+    let size = inline_size(name, decls, open);
+    if boxes(name, decls, size) {
+        8
+    } else {
+        size
+    }
 }
 
 /// The estimated inline size of the struct generated for type `name`: its fields and its map.
-fn struct_size(name: &str, decls: &BTreeMap<&str, Decl>, depth: usize) -> usize {
+fn struct_size(name: &str, decls: &BTreeMap<&str, Decl>, open: &mut Vec<String>) -> usize {
     let mut size = 24;
     let mut current = name;
     for _ in 0..decls.len() {
         let Some(Decl::Type(ty, _)) = decls.get(current) else { break };
         for property in &ty.properties {
-            size += if property.collection {
-                24
-            } else if is_boxed(&property.type_name, decls, depth) {
-                8
-            } else {
-                inline_size(&property.type_name, decls, depth)
-            };
+            size += if property.collection { 24 } else { boxed_size(&property.type_name, decls, open) };
         }
         match &ty.base {
             Some(base) => current = base,
@@ -364,7 +374,7 @@ fn union_item(
             UnionVariant {
                 name: names::variant_name(sub),
                 ty: struct_name.rust,
-                boxed: struct_size(sub, decls, 0) > BOX_ABOVE_BYTES,
+                boxed: struct_size(sub, decls, &mut Vec::new()) > BOX_ABOVE_BYTES,
                 discriminator: Some(sub_ty.odata_type.clone()),
                 converts_from: true,
                 docs: Docs(vec![match &sub_ty.description {
@@ -379,7 +389,7 @@ fn union_item(
     let fallback = UnionVariant {
         name: names::variant_name(names::FALLBACK_VARIANT),
         ty: base.clone(),
-        boxed: struct_size(wire, decls, 0) > BOX_ABOVE_BYTES,
+        boxed: struct_size(wire, decls, &mut Vec::new()) > BOX_ABOVE_BYTES,
         discriminator: None,
         converts_from: ty.is_abstract,
         docs: Docs(vec![format!(

@@ -110,3 +110,42 @@ fn bad_metadata_gives_located_errors_and_no_schema() {
         insta::assert_snapshot!(name, errors.to_string());
     }
 }
+
+/// A write that fails midway (here: a file's scratch path is taken by a folder) leaves every
+/// file as it was, and the error names the file.
+#[test]
+fn a_failed_write_leaves_the_schema_as_it_was() {
+    let dir = std::env::temp_dir().join(format!("codegen-import-failed-write-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(here("../schema")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|it| it == "json") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let before: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|it| it.unwrap().path())
+        .map(|path| (path.clone(), std::fs::read(&path).unwrap()))
+        .collect();
+    let older = import(&metadata("2024-12-13"), &load(&dir).unwrap(), "schema").unwrap();
+    let changed: Vec<&String> = older
+        .files
+        .iter()
+        .filter(|(name, text)| std::fs::read_to_string(dir.join(name)).ok().as_deref() != Some(text.as_str()))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(changed.len() >= 2, "{changed:?}");
+    let last = changed.last().unwrap();
+    std::fs::create_dir(dir.join(format!(".{last}.partial"))).unwrap();
+    let error = older.write(&dir).unwrap_err();
+    assert!(error.starts_with(&format!("{}: ", dir.join(last).display())), "{error}");
+    for (path, bytes) in &before {
+        assert_eq!(&std::fs::read(path).unwrap(), bytes, "{} changed", path.display());
+    }
+    let left: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|it| it.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(left.iter().filter(|it| it.ends_with(".partial")).count(), 1, "only the blocking folder: {left:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -111,7 +111,7 @@ fn import(metadata: &Path, schema: &Path, check: bool) -> Result<(), Failure> {
     if check {
         return if import.is_current(&current) { Ok(()) } else { Err(Failure::Reported) };
     }
-    import.write(schema).map_err(|err| reported(format!("{}: cannot write the schema: {err}", schema.display())))
+    import.write(schema).map_err(|err| reported(format!("cannot write the schema: {err}")))
 }
 
 fn diff(old: &Path, new: &Path, json: bool) -> Result<(), Failure> {
