@@ -157,7 +157,8 @@ impl Metadata {
                     }
                     "EnumType" => {
                         let mut members = Vec::new();
-                        for member in element.children().filter(|it| it.is_element() && it.tag_name().name() == "Member")
+                        for member in
+                            element.children().filter(|it| it.is_element() && it.tag_name().name() == "Member")
                         {
                             match member.attribute("Name") {
                                 Some(name) => members.push(name.to_owned()),
