@@ -167,12 +167,12 @@ impl fmt::Display for HttpError {
             None if !self.body.is_empty() => write!(f, ": {}", self.body.chars().take(200).collect::<String>())?,
             None => {}
         }
-        if let Some(id) = &self.request_id {
-            write!(f, " (request-id {id}")?;
-            if let Some(client_id) = &self.client_request_id {
-                write!(f, ", client-request-id {client_id}")?;
-            }
-            f.write_str(")")?;
+        // The ids a support request needs; a gateway's error may carry only the client's own.
+        match (&self.request_id, &self.client_request_id) {
+            (Some(id), Some(client_id)) => write!(f, " (request-id {id}, client-request-id {client_id})")?,
+            (Some(id), None) => write!(f, " (request-id {id})")?,
+            (None, Some(client_id)) => write!(f, " (client-request-id {client_id})")?,
+            (None, None) => {}
         }
         Ok(())
     }
@@ -272,4 +272,25 @@ pub struct TokenEndpointError {
     pub trace_id: Option<String>,
     /// The Entra `correlation_id`.
     pub correlation_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_without_a_request_id_still_shows_the_client_request_id() {
+        let error = HttpError {
+            status: StatusCode::BAD_GATEWAY,
+            kind: HttpErrorKind::from_status(StatusCode::BAD_GATEWAY),
+            url: "https://graph.microsoft.com/v1.0/me/chats".into(),
+            error: None,
+            request_id: None,
+            client_request_id: Some("c-1".into()),
+            date: None,
+            retry_after: None,
+            body: String::new(),
+        };
+        assert!(error.to_string().ends_with(" (client-request-id c-1)"), "{error}");
+    }
 }

@@ -85,7 +85,8 @@ impl RetryPolicy {
             return None;
         }
         let delay = retry_after.filter(|delay| !delay.is_zero()).unwrap_or_else(|| self.backoff(retry));
-        (waited + delay <= self.max_total_delay).then_some(delay)
+        // Checked: a `Retry-After` of centuries must end the retries, not overflow.
+        waited.checked_add(delay).is_some_and(|total| total <= self.max_total_delay).then_some(delay)
     }
 }
 
@@ -144,5 +145,13 @@ mod tests {
         // A zero Retry-After falls back to backoff: never an immediate retry.
         assert!(policy.next_delay(1, Duration::ZERO, Some(Duration::ZERO)).unwrap() >= Duration::from_millis(1500));
         assert_eq!(RetryPolicy::default().max_retries(99).get_max_retries(), MAX_RETRIES);
+    }
+
+    #[test]
+    fn a_retry_after_of_centuries_ends_the_retries_even_without_a_total_cap() {
+        let uncapped = RetryPolicy::default().max_total_delay(Duration::MAX);
+        let centuries = parse_retry_after("18446744073709549568", SystemTime::now());
+        assert!(centuries.is_some());
+        assert_eq!(uncapped.next_delay(2, Duration::from_secs(3000), centuries), None);
     }
 }

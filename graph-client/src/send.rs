@@ -1,7 +1,7 @@
 //! One logical request: an attempt that returns one classified [`Outcome`], and one retry loop
 //! around it. A body cut short is retried like a connection failure. Reads are `GET`s; the
 //! subscription calls (`POST`, `PATCH`, `DELETE`) go the same way, retried on 429/503/504 as the
-//! SDKs retry them.
+//! SDKs retry them and on failures to connect, but not once they may have reached the service.
 
 use crate::auth::{challenge_claims, AccessToken, TokenRequest};
 use crate::body::{read_limited, BodyError};
@@ -231,7 +231,8 @@ impl Inner {
             loop {
                 session.attempts += 1;
                 let span = tracing::info_span!("graph.attempt", attempt = session.attempts, retry = session.retries);
-                match self.attempt(url, call, &session, &body, &finish).instrument(span).await {
+                let outcome = self.attempt(url, call, &session, &body, &finish).instrument(span).await;
+                match retried_only_if_unsent(&body.method, outcome) {
                     Outcome::Done(value) => return Ok(value),
                     Outcome::Fail(error) => return Err(error),
                     Outcome::Unauthorized(error, challenge) => self.refresh(&mut session, error, challenge).await?,
@@ -449,6 +450,27 @@ impl Inner {
             error,
             body,
         }
+    }
+}
+
+/// A write the service may have acted on is not sent again: for anything but a `GET`, only
+/// 429/503/504 answers and failures to connect are retried. A connection dropped after sending,
+/// or an answer cut short, is returned instead, since a second `POST` could create a second
+/// subscription and a second `DELETE` fail on what the first did.
+fn retried_only_if_unsent<T>(method: &Method, outcome: Outcome<T>) -> Outcome<T> {
+    match outcome {
+        Outcome::Retry(error) if method != Method::GET && !unsent(&error) => Outcome::Fail(error),
+        other => other,
+    }
+}
+
+/// Whether a retried failure left the request unprocessed: a throttling or unavailable answer,
+/// or no connection at all.
+fn unsent(error: &Error) -> bool {
+    match error {
+        Error::Http(_) => true,
+        Error::Transport(error) => error.is_connect(),
+        _ => false,
     }
 }
 
