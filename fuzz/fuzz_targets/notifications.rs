@@ -4,7 +4,7 @@
 #![no_main]
 
 use base64::Engine;
-use graph_client::notifications::{Decryptor, Receiver};
+use graph_notifications::{Decryptor, Receiver};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 

@@ -21,7 +21,7 @@ pub enum CliError {
     Archive(crate::archive::ArchiveError),
     /// A change notification in `input` (a file, or stdin) failed validation or decryption
     /// (exit code 1).
-    Notification { input: String, error: graph_client::notifications::NotificationError },
+    Notification { input: String, error: graph_notifications::NotificationError },
     /// `sync --me` stored every chat but `failed` of `total`; `first` is why `chat` failed (exit
     /// code 1). Each failure is also reported on stderr as it happens.
     Chats { failed: usize, total: usize, chat: String, first: Box<CliError> },

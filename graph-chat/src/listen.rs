@@ -5,9 +5,9 @@
 
 use crate::cli::Listen;
 use crate::error::CliError;
-use graph_client::notifications::{Decryptor, Event, Receiver, TokenValidator};
 use graph_client::{GraphClient, NewSubscription, ResourceEncryption, SubscriptionResource};
 use graph_models::{ChangeType, LifecycleEventType};
+use graph_notifications::{Decryptor, Event, Receiver, TokenValidator};
 use jiff::{SignedDuration, Timestamp};
 use std::io::Write;
 use std::time::Duration;
@@ -33,7 +33,7 @@ pub async fn listen(client: &GraphClient, listen: Listen, json: bool, out: &mut 
     }
     let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await?;
     let address = listener.local_addr()?;
-    let (router, mut events) = graph_client::webhook::router("/notifications", receiver, 256);
+    let (router, mut events) = graph_notifications::webhook::router("/notifications", receiver, 256);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let _ = axum::serve(listener, router)

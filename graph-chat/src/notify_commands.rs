@@ -2,7 +2,7 @@
 
 use crate::cli::NotificationsCommand;
 use crate::error::CliError;
-use graph_client::notifications::{Decryptor, Event, NotificationError, Receiver};
+use graph_notifications::{Decryptor, Event, NotificationError, Receiver};
 use std::io::{Read, Write};
 
 /// The largest collection read: 16 MiB, far above what Graph posts at once.

@@ -18,10 +18,9 @@
 //!   guidance's sender filters ([`Sender`]); one message, hosted contents and their bytes
 //!   ([`HostedContentBytes`], size-bounded), pinned messages.
 //! - **Change notifications**: [`Subscriptions`] (create, renew, delete, list, with the
-//!   documented lifetime rules checked before sending); with the cargo feature `notifications`,
-//!   the `notifications` module (the validation handshake, `clientState` in constant time,
-//!   decryption of rich notifications, validation tokens), and with `webhook`, an axum receiver
-//!   in the `webhook` module that hands over typed events.
+//!   documented lifetime rules checked before sending). Receiving them (the handshake,
+//!   `clientState`, decryption, validation tokens, an axum webhook) is the `graph-notifications`
+//!   crate's job: a receiver needs no HTTP client.
 //!
 //! # Examples
 //!
@@ -75,8 +74,6 @@ mod encode;
 mod error;
 mod members;
 mod messages;
-#[cfg(feature = "notifications")]
-pub mod notifications;
 mod paging;
 mod ratelimit;
 mod request;
@@ -85,8 +82,6 @@ mod scope;
 mod scrub;
 mod send;
 mod subscriptions;
-#[cfg(feature = "webhook")]
-pub mod webhook;
 
 pub use auth::{AccessToken, BearerToken, TokenProvider, TokenRequest};
 pub use chats::{ChatQuery, ChatsQuery, GetChat, ListChats};

@@ -9,7 +9,6 @@ use graph_models::Page;
 use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use url::Url;
@@ -34,9 +33,8 @@ struct Walk {
     client: GraphClient,
     call: Call,
     url: Url,
-    /// Hashes of the last links followed, the first URL included.
-    recent: VecDeque<u64>,
-    hasher: RandomState,
+    /// The last links followed, the first URL included.
+    recent: VecDeque<Url>,
     /// How many pages in a row, the last one included, had no items.
     empty_run: u32,
 }
@@ -59,9 +57,7 @@ impl<T: DeserializeOwned + Send + 'static> Pages<T> {
     pub(crate) fn new(client: GraphClient, start: Result<(Url, Call)>) -> Self {
         let state = match start {
             Ok((url, call)) => {
-                let hasher = RandomState::new();
-                let recent = VecDeque::from([hasher.hash_one(url.as_str())]);
-                State::Next(Box::new(Walk { client, call, url, recent, hasher, empty_run: 0 }))
+                State::Next(Box::new(Walk { client, call, recent: VecDeque::from([url.clone()]), url, empty_run: 0 }))
             }
             Err(error) => State::Failed(error),
         };
@@ -111,14 +107,13 @@ impl Walk {
         if self.empty_run > inner.settings.max_empty_pages {
             return Err(Error::TooManyEmptyPages { pages: self.empty_run, url: shown(next.as_str()) });
         }
-        let hash = self.hasher.hash_one(next.as_str());
-        if self.recent.contains(&hash) {
+        if self.recent.contains(&next) {
             return Err(Error::NextLinkLoop { url: shown(next.as_str()) });
         }
         if self.recent.len() == RECENT_LINKS {
             self.recent.pop_front();
         }
-        self.recent.push_back(hash);
+        self.recent.push_back(next.clone());
         self.url = next;
         Ok(())
     }
@@ -146,16 +141,7 @@ mod tests {
     fn walk(root: &str, start: &str) -> Walk {
         let client = GraphClient::builder().base_url(root).bearer_token("t").build().unwrap();
         let url = Url::parse(start).unwrap();
-        let hasher = RandomState::new();
-        let recent = VecDeque::from([hasher.hash_one(url.as_str())]);
-        Walk {
-            client,
-            call: Call { headers: Default::default(), limits: Vec::new() },
-            url,
-            recent,
-            hasher,
-            empty_run: 0,
-        }
+        Walk { client, call: Call::default(), recent: VecDeque::from([url.clone()]), url, empty_run: 0 }
     }
 
     /// An https root cannot be tested end to end without a trusted TLS server, so the check is

@@ -29,7 +29,7 @@ pub(crate) const PREFER: HeaderName = HeaderName::from_static("prefer");
 pub(crate) const PREFER_UNKNOWN_ENUMS: HeaderValue = HeaderValue::from_static("include-unknown-enum-members");
 
 /// What a request carries to every page: its own headers and the limits it counts against.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Call {
     pub(crate) headers: HeaderMap,
     pub(crate) limits: Vec<Limit>,
@@ -63,9 +63,6 @@ trait Finish: Sync {
 /// The body as JSON, at most `.0` bytes.
 struct Json<T>(u64, PhantomData<fn() -> T>);
 
-/// The same, but an empty body is `None`.
-struct OptionalJson<T>(u64, PhantomData<fn() -> T>);
-
 /// The body's bytes, at most `.0` of them.
 struct Raw(u64);
 
@@ -80,17 +77,6 @@ impl<T: DeserializeOwned> Finish for Json<T> {
     async fn finish(&self, inner: &Inner, url: &Url, response: reqwest::Response) -> Outcome<T> {
         match inner.read(url, response, self.0).await {
             Ok(body) => inner.decoded(url, &body),
-            Err(outcome) => outcome,
-        }
-    }
-}
-
-impl<T: DeserializeOwned> Finish for OptionalJson<T> {
-    type Output = Option<T>;
-    async fn finish(&self, inner: &Inner, url: &Url, response: reqwest::Response) -> Outcome<Option<T>> {
-        match inner.read(url, response, self.0).await {
-            Ok(body) if body.is_empty() => Outcome::Done(None),
-            Ok(body) => inner.decoded(url, &body).map(Some),
             Err(outcome) => outcome,
         }
     }
@@ -140,17 +126,6 @@ impl Finish for Open {
     }
 }
 
-impl<T> Outcome<T> {
-    fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
-        match self {
-            Outcome::Done(value) => Outcome::Done(f(value)),
-            Outcome::Unauthorized(error, challenge) => Outcome::Unauthorized(error, challenge),
-            Outcome::Retry(error) => Outcome::Retry(error),
-            Outcome::Fail(error) => Outcome::Fail(error),
-        }
-    }
-}
-
 /// How one attempt ended.
 enum Outcome<T> {
     /// The value.
@@ -182,17 +157,22 @@ impl Inner {
         self.fetch(url, call, Body::get(true), Json::<T>(limit, PhantomData)).await
     }
 
-    /// Sends `payload` (JSON) with `method` and decodes the answer as `T`; `None` for an answer
-    /// without a body (204).
+    /// Sends `payload` (JSON) with `method` and decodes the answer as `T`.
     pub(crate) async fn send_json<T: DeserializeOwned>(
         &self,
         method: Method,
         url: &Url,
         call: &Call,
-        payload: Option<bytes::Bytes>,
-    ) -> Result<Option<T>> {
+        payload: bytes::Bytes,
+    ) -> Result<T> {
         let limit = self.settings.max_response_bytes;
-        self.fetch(url, call, Body { method, payload, json: true }, OptionalJson::<T>(limit, PhantomData)).await
+        self.fetch(url, call, Body { method, payload: Some(payload), json: true }, Json::<T>(limit, PhantomData)).await
+    }
+
+    /// Sends `method` without a payload and returns the answer's bytes (a `DELETE`'s, say).
+    pub(crate) async fn send_for_bytes(&self, method: Method, url: &Url, call: &Call) -> Result<bytes::Bytes> {
+        let limit = self.settings.max_response_bytes;
+        self.fetch(url, call, Body { method, payload: None, json: true }, Raw(limit)).await
     }
 
     /// GETs `url` and returns the body's bytes, at most `limit` of them, retrying as [`get`] does

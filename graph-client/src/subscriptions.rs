@@ -2,6 +2,7 @@
 //! documented limits checked before sending.
 
 use crate::client::GraphClient;
+use crate::cloud::is_loopback;
 use crate::encode::{datetime_literal, Query, Segment};
 use crate::error::{Error, Result};
 use crate::paging::Items;
@@ -155,7 +156,7 @@ impl Subscriptions {
     pub async fn create(&self, new: &NewSubscription) -> Result<Subscription> {
         let body = new.body(Timestamp::now())?;
         let url = self.url("")?;
-        self.send(Method::POST, &url, Some(body)).await
+        self.send(Method::POST, &url, body).await
     }
 
     /// `PATCH /subscriptions/{id}` with a new `expirationDateTime`, at most
@@ -163,21 +164,18 @@ impl Subscriptions {
     pub async fn renew(&self, id: &str, expiration: Timestamp) -> Result<Subscription> {
         check_expiration(expiration, Timestamp::now())?;
         let url = self.url(id)?;
-        self.send(Method::PATCH, &url, Some(serde_json::json!({ "expirationDateTime": datetime_literal(expiration) })))
-            .await
+        self.send(Method::PATCH, &url, serde_json::json!({ "expirationDateTime": datetime_literal(expiration) })).await
     }
 
     /// `DELETE /subscriptions/{id}`.
     pub async fn delete(&self, id: &str) -> Result<()> {
         let url = self.url(id)?;
-        let call = Call { headers: Default::default(), limits: Vec::new() };
-        self.client.inner.send_json::<serde::de::IgnoredAny>(Method::DELETE, &url, &call, None).await.map(|_| ())
+        self.client.inner.send_for_bytes(Method::DELETE, &url, &Call::default()).await.map(drop)
     }
 
     /// `GET /subscriptions`: the app's subscriptions.
     pub fn list(&self) -> Items<Subscription> {
-        let call = Call { headers: Default::default(), limits: Vec::new() };
-        crate::paging::Pages::new(self.client.clone(), self.url("").map(|url| (url, call))).items()
+        crate::paging::Pages::new(self.client.clone(), self.url("").map(|url| (url, Call::default()))).items()
     }
 
     fn url(&self, id: &str) -> Result<Url> {
@@ -188,14 +186,8 @@ impl Subscriptions {
         self.client.url(&path, &Query::default())
     }
 
-    async fn send(&self, method: Method, url: &Url, body: Option<serde_json::Value>) -> Result<Subscription> {
-        let payload = body.map(|it| bytes::Bytes::from(it.to_string()));
-        let call = Call { headers: Default::default(), limits: Vec::new() };
-        self.client
-            .inner
-            .send_json(method, url, &call, payload)
-            .await?
-            .ok_or_else(|| Error::UnexpectedResponse("an empty answer where a subscription was expected".into()))
+    async fn send(&self, method: Method, url: &Url, body: serde_json::Value) -> Result<Subscription> {
+        self.client.inner.send_json(method, url, &Call::default(), body.to_string().into()).await
     }
 }
 
@@ -218,15 +210,9 @@ fn check_expiration(expiration: Timestamp, now: Timestamp) -> Result<SignedDurat
 /// `https`, or `http` to a loopback host.
 fn check_url(name: &str, text: &str) -> Result<()> {
     let url = Url::parse(text).map_err(|err| invalid(format!("{name} `{text}` is not a URL: {err}")))?;
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(domain)) => domain == "localhost",
-        None => false,
-    };
     match url.scheme() {
         "https" => Ok(()),
-        "http" if loopback => Ok(()),
+        "http" if is_loopback(&url) => Ok(()),
         _ => Err(invalid(format!("{name} must be https (or http on a loopback address), got `{text}`"))),
     }
 }

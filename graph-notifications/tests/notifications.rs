@@ -2,10 +2,8 @@
 //! what graph-mock encrypts and signs; every tampering and bad input is a typed error that shows
 //! nothing secret.
 
-use graph_client::notifications::{
-    parse, validation_response, Decryptor, Event, NotificationError, Receiver, TokenValidator,
-};
 use graph_mock::crypto;
+use graph_notifications::{parse, validation_response, Decryptor, Event, NotificationError, Receiver, TokenValidator};
 use serde_json::{json, Value};
 
 const MESSAGE: &str = r#"{"id":"1616990032035","chatId":"19:a@thread.v2","body":{"contentType":"text","content":"the secret plans"},"x-unknown":1.50}"#;

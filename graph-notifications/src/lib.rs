@@ -1,4 +1,6 @@
-//! Change notifications for chat messages: what a webhook receives, checked and decrypted.
+//! Microsoft Graph change notifications for Teams chat messages: what a webhook receives,
+//! checked and decrypted. Subscriptions are created, renewed and deleted with `graph-client`
+//! (`GraphClient::subscriptions`); this crate is the receiving side, and needs no HTTP client.
 //!
 //! - [`validation_response`]: the handshake Graph makes when a subscription is created.
 //! - [`parse`]: a notification collection, size-bounded, as the lossless models.
@@ -9,9 +11,16 @@
 //!
 //! A tampered, mis-keyed, malformed or oversized notification is a [`NotificationError`], never
 //! a panic and never a decrypted message; no error shows a key, a client state or decrypted text.
+//!
+//! With the cargo feature `webhook`, the `webhook` module is an axum receiver that answers Graph
+//! at once and hands over a stream of [`Event`]s.
+
+#![deny(missing_docs)]
 
 mod decrypt;
 mod tokens;
+#[cfg(feature = "webhook")]
+pub mod webhook;
 
 pub use decrypt::Decryptor;
 pub use tokens::{TokenValidator, CHANGE_NOTIFICATION_PUBLISHER};
@@ -78,7 +87,7 @@ pub fn parse(body: &[u8], limit: usize) -> Result<ChangeNotificationCollection, 
 }
 
 /// What kind of JSON error, and where: never the text around it, which may be secret.
-pub(crate) fn json_error_place(error: &serde_json::Error) -> String {
+fn json_error_place(error: &serde_json::Error) -> String {
     use serde_json::error::Category;
     let kind = match error.classify() {
         Category::Io => "unreadable",

@@ -2,9 +2,9 @@
 //! refused deliveries as errors; against graph-mock's subscriptions, deliveries and lifecycle
 //! notifications.
 
-use graph_client::notifications::{Decryptor, Event, Receiver};
 use graph_client::{GraphClient, NewSubscription, ResourceEncryption, SubscriptionResource};
 use graph_mock::{crypto, start, DatasetConfig, MockConfig, Step};
+use graph_notifications::{Decryptor, Event, Receiver};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -14,7 +14,7 @@ async fn a_subscription_on_graph_mock_delivers_decrypted_messages_and_lifecycle_
     let receiver = Receiver::new()
         .client_state("state-1")
         .decryptor(Decryptor::from_pem(crypto::SUBSCRIBER_KEY_PEM).unwrap().certificate_id("c1"));
-    let (router, mut events) = graph_client::webhook::router("/hook", receiver, 16);
+    let (router, mut events) = graph_notifications::webhook::router("/hook", receiver, 16);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await });

@@ -3,8 +3,8 @@
 //! events afterwards, through a bounded channel.
 //!
 //! ```no_run
-//! # async fn run(receiver: graph_client::notifications::Receiver) -> std::io::Result<()> {
-//! let (router, mut events) = graph_client::webhook::router("/notifications", receiver, 64);
+//! # async fn run(receiver: graph_notifications::Receiver) -> std::io::Result<()> {
+//! let (router, mut events) = graph_notifications::webhook::router("/notifications", receiver, 64);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! tokio::spawn(async move { axum::serve(listener, router).await });
 //! use futures::StreamExt;
@@ -15,7 +15,7 @@
 //! # Ok(()) }
 //! ```
 
-use crate::notifications::{validation_response, Event, NotificationError, Receiver};
+use crate::{validation_response, Event, NotificationError, Receiver};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
