@@ -4,14 +4,17 @@
 //! The serde code they share is hand-written in `graph-models` (`model.rs`, `enums.rs`,
 //! `poly.rs`), and the file ends with one invocation per kind that attaches it to every type.
 
-use crate::ir::{Docs, Enum, Field, Item, ItemKind, Model, Provenance, Struct, Ty, Union, UnionVariant, Variant};
+use crate::ir::{
+    Docs, Enum, EvolvableProperty, Field, Item, ItemKind, Model, Provenance, Struct, Ty, Union, UnionVariant, Variant,
+};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 /// The tokens of every item of the model, in model order.
 pub fn emit(model: &Model) -> TokenStream {
-    let Model { items, provenance } = model;
+    let Model { items, provenance, evolvable } = model;
     let provenance = emit_provenance(provenance);
+    let evolvable = emit_evolvable(evolvable);
     let emitted = items.iter().map(emit_item);
     let of_kind = |keep: fn(&ItemKind) -> bool| -> Vec<Ident> {
         items.iter().filter(|it| keep(&it.kind)).map(|it| ident(&it.name.rust)).collect()
@@ -31,6 +34,7 @@ pub fn emit(model: &Model) -> TokenStream {
     let open_enums = fallback.map(|fallback| quote!(crate::enums::impl_open_enum!(#fallback: #(#enums),*);));
     quote! {
         #provenance
+        #evolvable
         #(#emitted)*
         #models
         #open_enums
@@ -54,6 +58,16 @@ fn emit_provenance(provenance: &Provenance) -> TokenStream {
             metadata_file: #file,
             metadata_sha256: #sha256,
         };
+    }
+}
+
+fn emit_evolvable(evolvable: &[EvolvableProperty]) -> TokenStream {
+    let entries = evolvable.iter().map(|EvolvableProperty { property, members }| quote!((#property, &[#(#members),*])));
+    quote! {
+        /// Each property whose enum has evolvable members, with those members: the values the
+        /// service sends as `unknownFutureValue` unless the request has
+        /// `Prefer: include-unknown-enum-members`.
+        pub const EVOLVABLE_PROPERTIES: &[(&str, &[&str])] = &[#(#entries),*];
     }
 }
 

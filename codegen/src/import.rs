@@ -293,6 +293,9 @@ impl Merge<'_> {
         }
     }
 
+    /// The metadata's properties of `owner`, in the curated order (Graph's wire order, which the
+    /// metadata does not carry: it lists properties alphabetically), new ones after them in the
+    /// metadata's order.
     fn merge_properties(
         &mut self,
         file: &str,
@@ -300,37 +303,27 @@ impl Merge<'_> {
         curated: &[PropertyDef],
         upstream: &[PropertyDef],
     ) -> Vec<PropertyDef> {
-        let by_name: BTreeMap<&str, &PropertyDef> = curated.iter().map(|it| (it.name.as_str(), it)).collect();
+        let by_name: BTreeMap<&str, &PropertyDef> = upstream.iter().map(|it| (it.name.as_str(), it)).collect();
         let mut merged = Vec::new();
-        for property in upstream {
-            match by_name.get(property.name.as_str()) {
-                Some(old) => {
-                    let (before, after) = (property_shape(old), property_shape(property));
-                    if before != after {
-                        self.change(file, format!("changed property `{owner}.{}`: {before} → {after}", property.name));
-                    }
-                    let curated = PropertyDef {
-                        description: old.description.clone(),
-                        sensitive: old.sensitive,
-                        ..property.clone()
-                    };
-                    merged.push(curated);
-                }
-                None => {
-                    self.change(
-                        file,
-                        format!("added property `{owner}.{}`: {}", property.name, property_shape(property)),
-                    );
-                    merged.push(property.clone());
-                }
+        for old in curated {
+            let Some(property) = by_name.get(old.name.as_str()) else {
+                self.change(file, format!("removed property `{owner}.{}`", old.name));
+                continue;
+            };
+            let (before, after) = (property_shape(old), property_shape(property));
+            if before != after {
+                self.change(file, format!("changed property `{owner}.{}`: {before} → {after}", property.name));
             }
+            merged.push(PropertyDef {
+                description: old.description.clone(),
+                sensitive: old.sensitive,
+                ..(*property).clone()
+            });
         }
-        let kept: BTreeSet<&str> = upstream.iter().map(|it| it.name.as_str()).collect();
-        for property in curated.iter().filter(|it| !kept.contains(it.name.as_str())) {
-            self.change(file, format!("removed property `{owner}.{}`", property.name));
-        }
-        if in_other_order(curated.iter().map(|it| &it.name), upstream.iter().map(|it| &it.name)) {
-            self.change(file, format!("reordered the properties of `{owner}` as the metadata declares them"));
+        let kept: BTreeSet<&str> = curated.iter().map(|it| it.name.as_str()).collect();
+        for property in upstream.iter().filter(|it| !kept.contains(it.name.as_str())) {
+            self.change(file, format!("added property `{owner}.{}`: {}", property.name, property_shape(property)));
+            merged.push(property.clone());
         }
         merged
     }

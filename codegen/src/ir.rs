@@ -10,6 +10,18 @@ pub struct Model {
     pub items: Vec<Item>,
     /// Where the schema came from, recorded in the generated code.
     pub provenance: Provenance,
+    /// The properties whose enum has evolvable members, sorted by property then members.
+    pub evolvable: Vec<EvolvableProperty>,
+}
+
+/// A property (by JSON name) whose enum declares members after `unknownFutureValue`: what a
+/// server downgrades for requests without `Prefer: include-unknown-enum-members`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EvolvableProperty {
+    /// The JSON property name.
+    pub property: String,
+    /// The evolvable members, by wire name, in declared order.
+    pub members: Vec<String>,
 }
 
 /// What the generated code says about its input.

@@ -2,7 +2,9 @@
 //! Every problem is recorded with its location; lowering goes on so that one run reports them all.
 
 use crate::error::{Errors, Origin};
-use crate::ir::{Docs, Enum, Field, Item, ItemKind, Model, Provenance, Struct, Ty, Union, UnionVariant, Variant};
+use crate::ir::{
+    Docs, Enum, EvolvableProperty, Field, Item, ItemKind, Model, Provenance, Struct, Ty, Union, UnionVariant, Variant,
+};
 use crate::names;
 use crate::schema::{EnumDef, SchemaFile, TypeDef, TypeKind};
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,7 +35,38 @@ pub fn lower(files: &[SchemaFile]) -> Result<Model, Errors> {
     }
     items.sort_by(|a, b| a.name.rust.cmp(&b.name.rust).then_with(|| a.origin.cmp(&b.origin)));
     let provenance = provenance(files, &mut errors);
-    errors.finish(Model { items, provenance })
+    let evolvable = evolvable_properties(&items);
+    errors.finish(Model { items, provenance, evolvable })
+}
+
+/// Every property whose enum (or flags enum, or list of either) has evolvable members, once per
+/// property name and member list, sorted.
+fn evolvable_properties(items: &[Item]) -> Vec<EvolvableProperty> {
+    let evolvable_members = |rust: &str| -> Vec<String> {
+        let Some(ItemKind::Enum(en)) = items.iter().find(|it| it.name.rust == rust).map(|it| &it.kind) else {
+            return Vec::new();
+        };
+        let wires = en.variants.iter().map(|it| it.name.wire.clone());
+        wires.skip_while(|it| it != SENTINEL).skip(1).collect()
+    };
+    fn enum_of(ty: &Ty) -> Option<&str> {
+        match ty {
+            Ty::Named(rust) | Ty::Flags(rust) => Some(rust),
+            Ty::List(inner) => enum_of(inner),
+            _ => None,
+        }
+    }
+    let mut found = BTreeSet::new();
+    for item in items {
+        let ItemKind::Struct(strukt) = &item.kind else { continue };
+        for field in &strukt.fields {
+            let members = enum_of(&field.ty).map(evolvable_members).unwrap_or_default();
+            if !members.is_empty() {
+                found.insert(EvolvableProperty { property: field.name.wire.clone(), members });
+            }
+        }
+    }
+    found.into_iter().collect()
 }
 
 /// The hash of the files, in file-name order so that the reading order does not matter, and the

@@ -74,8 +74,9 @@ fn an_empty_folder_gets_a_schema_from_the_metadata_alone() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Descriptions, `polymorphic`, stubs and file placement survive; new properties and members
-/// arrive in declared order; what upstream dropped goes; new types join their base's file.
+/// Descriptions, `polymorphic`, stubs, file placement and the order of properties survive; new
+/// properties (after the known ones) and members arrive in declared order; what upstream dropped
+/// goes; new types join their base's file.
 #[test]
 fn a_merge_keeps_what_the_curation_adds() {
     let case = here("tests/import/curation");

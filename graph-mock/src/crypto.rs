@@ -4,6 +4,7 @@
 
 use aes::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
 use base64::Engine;
+use graph_models::ChangeNotificationEncryptedContent;
 use hmac::{Hmac, Mac};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::rand_core::{OsRng, RngCore};
@@ -54,7 +55,7 @@ pub fn certificate_key(certificate: &str) -> Result<RsaPublicKey, String> {
 
 /// `encryptedContent` for `data`: a fresh AES-256 key, the data under it (CBC, PKCS7, the key's
 /// first 16 bytes as IV), its HMAC-SHA256, and the key under `key` (RSA-OAEP with SHA-1).
-pub fn encrypt(key: &RsaPublicKey, data: &[u8], certificate_id: &str) -> Value {
+pub fn encrypt(key: &RsaPublicKey, data: &[u8], certificate_id: &str) -> ChangeNotificationEncryptedContent {
     let mut symmetric = [0u8; 32];
     OsRng.fill_bytes(&mut symmetric);
     let encrypted = cbc::Encryptor::<aes::Aes256>::new(&symmetric.into(), symmetric[..16].into())
@@ -63,14 +64,14 @@ pub fn encrypt(key: &RsaPublicKey, data: &[u8], certificate_id: &str) -> Value {
     mac.update(&encrypted);
     let signature = mac.finalize().into_bytes();
     let wrapped = key.encrypt(&mut OsRng, Oaep::new::<Sha1>(), &symmetric).expect("a 32-byte key fits under RSA-2048");
-    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
-    json!({
-        "data": b64(&encrypted),
-        "dataSignature": b64(&signature),
-        "dataKey": b64(&wrapped),
-        "encryptionCertificateId": certificate_id,
-        "encryptionCertificateThumbprint": "0000000000000000000000000000000000000000",
-    })
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes).into();
+    let mut content = ChangeNotificationEncryptedContent::default();
+    content.data = b64(&encrypted);
+    content.data_signature = b64(&signature);
+    content.data_key = b64(&wrapped);
+    content.encryption_certificate_id = certificate_id.to_owned().into();
+    content.encryption_certificate_thumbprint = "0000000000000000000000000000000000000000".to_owned().into();
+    content
 }
 
 fn signing_key() -> &'static RsaPrivateKey {

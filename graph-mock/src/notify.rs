@@ -12,14 +12,17 @@ use crate::changes::ChangeKind;
 use crate::crypto;
 use crate::dataset::ChatRef;
 use crate::odata::ODataError;
-use crate::routes::{json_response, Result};
+use crate::routes::{json_response, Entity, Result};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use graph_models::{
+    ChangeNotification, ChangeNotificationCollection, ChangeType, DateTimeOffset, LifecycleEventType, OpenEnum, Page,
+    Property, ResourceData,
+};
 use rsa::RsaPublicKey;
-use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -105,23 +108,20 @@ fn is_loopback(url: &str) -> bool {
 
 /// `POST /v1.0/subscriptions`.
 pub async fn create(State(state): State<Arc<AppState>>, body: Bytes) -> Result<Response> {
-    let body: Value =
-        serde_json::from_slice(&body).map_err(|_| ODataError::bad_request("The request body is not JSON."))?;
-    let text = |key: &str| body[key].as_str().map(str::to_owned);
-    let resource_text = text("resource").unwrap_or_default();
+    let body = requested(&body)?;
+    let text = |value: &Property<String>| value.get().cloned();
+    let resource_text = text(&body.resource).unwrap_or_default();
     let resource = parse_resource(&resource_text)
         .ok_or_else(|| ODataError::bad_request(format!("Resource '{resource_text}' is not supported.")))?;
     let notification_url =
-        text("notificationUrl").ok_or_else(|| ODataError::bad_request("notificationUrl is required."))?;
-    let lifecycle_url = text("lifecycleNotificationUrl");
+        text(&body.notification_url).ok_or_else(|| ODataError::bad_request("notificationUrl is required."))?;
+    let lifecycle_url = text(&body.lifecycle_notification_url);
     for url in std::iter::once(&notification_url).chain(lifecycle_url.as_ref()) {
         if !is_loopback(url) {
             return Err(ODataError::bad_request(format!("The mock posts to loopback addresses only, not '{url}'.")));
         }
     }
-    let expiration: jiff::Timestamp = text("expirationDateTime")
-        .and_then(|it| it.parse().ok())
-        .ok_or_else(|| ODataError::bad_request("expirationDateTime is required."))?;
+    let expiration = expiration(&body)?;
     let minutes = check_expiration(expiration)?;
     if minutes > MAX_LIFETIME_MINUTES {
         return Err(ODataError::bad_request(format!(
@@ -133,15 +133,15 @@ pub async fn create(State(state): State<Arc<AppState>>, body: Bytes) -> Result<R
             "lifecycleNotificationUrl is required for subscriptions with an expiration over 1 hour.",
         ));
     }
-    let raw_certificate = text("encryptionCertificate");
-    let encryption = match body["includeResourceData"].as_bool().unwrap_or(false) {
+    let raw_certificate = text(&body.encryption_certificate);
+    let encryption = match body.include_resource_data.get().copied().unwrap_or(false) {
         false => None,
         true => {
             let certificate = raw_certificate.as_deref().ok_or_else(|| {
                 ODataError::bad_request("encryptionCertificate is required when includeResourceData is true.")
             })?;
             let key = crypto::certificate_key(certificate).map_err(ODataError::bad_request)?;
-            let id = text("encryptionCertificateId").ok_or_else(|| {
+            let id = text(&body.encryption_certificate_id).ok_or_else(|| {
                 ODataError::bad_request("encryptionCertificateId is required when includeResourceData is true.")
             })?;
             Some((key, id))
@@ -156,7 +156,7 @@ pub async fn create(State(state): State<Arc<AppState>>, body: Bytes) -> Result<R
         resource_text,
         notification_url,
         lifecycle_url,
-        client_state: text("clientState"),
+        client_state: text(&body.client_state),
         expiration,
         encryption,
         raw_certificate,
@@ -177,23 +177,26 @@ fn check_expiration(expiration: jiff::Timestamp) -> Result<i64> {
     Ok(lifetime.as_mins())
 }
 
+/// A request body, read as the model.
+fn requested(body: &[u8]) -> Result<graph_models::Subscription> {
+    graph_models::decode(body).map_err(|_| ODataError::bad_request("The request body is not a subscription."))
+}
+
+fn expiration(body: &graph_models::Subscription) -> Result<jiff::Timestamp> {
+    let expiration = body.expiration_date_time.get().and_then(|it| it.to_timestamp().ok());
+    expiration.ok_or_else(|| ODataError::bad_request("expirationDateTime is required."))
+}
+
 /// `GET /v1.0/subscriptions`.
 pub async fn list(State(state): State<Arc<AppState>>) -> Result<Response> {
-    let value: Vec<Value> = state.subscriptions.lock().iter().map(|it| entity(&state, it)).collect();
-    Ok(json_response(
-        &json!({"@odata.context": format!("{}/v1.0/$metadata#subscriptions", state.origin), "value": value}),
-        false,
-    ))
+    let value = state.subscriptions.lock().iter().map(model).collect();
+    let context = Property::Value(format!("{}/v1.0/$metadata#subscriptions", state.origin));
+    Ok(json_response(&Page { value, context, ..Page::default() }, false))
 }
 
 /// `PATCH /v1.0/subscriptions/{id}`: a new `expirationDateTime`.
 pub async fn renew(State(state): State<Arc<AppState>>, Path(id): Path<String>, body: Bytes) -> Result<Response> {
-    let body: Value =
-        serde_json::from_slice(&body).map_err(|_| ODataError::bad_request("The request body is not JSON."))?;
-    let expiration: jiff::Timestamp = body["expirationDateTime"]
-        .as_str()
-        .and_then(|it| it.parse().ok())
-        .ok_or_else(|| ODataError::bad_request("expirationDateTime is required."))?;
+    let expiration = expiration(&requested(&body)?)?;
     if check_expiration(expiration)? > MAX_LIFETIME_MINUTES {
         return Err(ODataError::bad_request("Subscription expiration can only be 4320 minutes in the future."));
     }
@@ -224,22 +227,27 @@ fn not_found(id: &str) -> ODataError {
     ODataError::new(StatusCode::NOT_FOUND, "ResourceNotFound", format!("The object was not found: {id}"))
 }
 
-fn entity(state: &AppState, subscription: &Subscription) -> Value {
-    json!({
-        "@odata.context": format!("{}/v1.0/$metadata#subscriptions/$entity", state.origin),
-        "id": subscription.id,
-        "resource": subscription.resource_text,
-        "applicationId": crypto::APP_ID,
-        "changeType": "created,updated,deleted",
-        "clientState": subscription.client_state,
-        "notificationUrl": subscription.notification_url,
-        "lifecycleNotificationUrl": subscription.lifecycle_url,
-        "expirationDateTime": subscription.expiration.to_string(),
-        "includeResourceData": subscription.encryption.is_some(),
-        "encryptionCertificate": subscription.raw_certificate,
-        "encryptionCertificateId": subscription.encryption.as_ref().map(|it| it.1.clone()),
-        "latestSupportedTlsVersion": "v1_2",
-    })
+/// A subscription as Graph answers one request about it: its `@odata.context` first.
+fn entity(state: &AppState, subscription: &Subscription) -> Entity<graph_models::Subscription> {
+    Entity { context: format!("{}/v1.0/$metadata#subscriptions/$entity", state.origin), value: model(subscription) }
+}
+
+fn model(subscription: &Subscription) -> graph_models::Subscription {
+    let or_null = |value: &Option<String>| value.clone().map_or(Property::Null, Property::Value);
+    let mut model = graph_models::Subscription::default();
+    model.id = subscription.id.clone().into();
+    model.resource = subscription.resource_text.clone().into();
+    model.application_id = crypto::APP_ID.to_owned().into();
+    model.change_type = "created,updated,deleted".to_owned().into();
+    model.client_state = or_null(&subscription.client_state);
+    model.notification_url = subscription.notification_url.clone().into();
+    model.lifecycle_notification_url = or_null(&subscription.lifecycle_url);
+    model.expiration_date_time = DateTimeOffset::from(subscription.expiration).into();
+    model.include_resource_data = subscription.encryption.is_some().into();
+    model.encryption_certificate = or_null(&subscription.raw_certificate);
+    model.encryption_certificate_id = or_null(&subscription.encryption.as_ref().map(|it| it.1.clone()));
+    model.latest_supported_tls_version = "v1_2".to_owned().into();
+    model
 }
 
 /// Graph's handshake: `POST url?validationToken=...`, answered within 10 s with 200 and the
@@ -291,11 +299,11 @@ pub fn deliver_step(state: &Arc<AppState>, step: u64) {
         if notifications.is_empty() {
             continue;
         }
-        let rich = subscription.encryption.is_some();
-        let mut collection = json!({ "value": notifications });
-        if rich {
+        let mut collection = ChangeNotificationCollection::default();
+        collection.value = notifications.into();
+        if subscription.encryption.is_some() {
             let now = jiff::Timestamp::now().as_second();
-            collection["validationTokens"] = json!([crypto::validation_token(crypto::APP_ID, now)]);
+            collection.validation_tokens = vec![crypto::validation_token(crypto::APP_ID, now)].into();
         }
         spawn_delivery(state, subscription.notification_url.clone(), collection);
     }
@@ -306,17 +314,13 @@ pub fn deliver_step(state: &Arc<AppState>, step: u64) {
 pub fn deliver_lifecycle(state: &Arc<AppState>, event: &str) {
     let subscriptions = state.subscriptions.lock().clone();
     for subscription in subscriptions {
-        let notification = json!({
-            "subscriptionId": subscription.id,
-            "subscriptionExpirationDateTime": subscription.expiration.to_string(),
-            "tenantId": crate::generate::TENANT_ID,
-            "clientState": subscription.client_state,
-            "lifecycleEvent": event,
-            "changeType": "updated",
-            "resource": subscription.resource_text,
-        });
+        let mut notification = notification_of(&subscription);
+        notification.lifecycle_event = LifecycleEventType::from_wire(event).into();
+        notification.change_type = ChangeType::Updated.into();
         let url = subscription.lifecycle_url.clone().unwrap_or_else(|| subscription.notification_url.clone());
-        spawn_delivery(state, url, json!({ "value": [notification] }));
+        let mut collection = ChangeNotificationCollection::default();
+        collection.value = vec![notification].into();
+        spawn_delivery(state, url, collection);
     }
     if event == "subscriptionRemoved" {
         // Graph has removed them: what it says, it has done.
@@ -332,41 +336,51 @@ fn covers(state: &AppState, resource: &Resource, chat: ChatRef) -> bool {
     }
 }
 
-fn notification(subscription: &Subscription, message: &graph_models::ChatMessage, kind: ChangeKind) -> Value {
+/// What every notification of `subscription` carries.
+fn notification_of(subscription: &Subscription) -> ChangeNotification {
+    let mut notification = ChangeNotification::default();
+    notification.subscription_id = subscription.id.clone().into();
+    notification.subscription_expiration_date_time = DateTimeOffset::from(subscription.expiration).into();
+    notification.client_state = subscription.client_state.clone().map_or(Property::Null, Property::Value);
+    notification.resource = subscription.resource_text.clone().into();
+    notification.tenant_id = crate::generate::TENANT_ID.to_owned().into();
+    notification
+}
+
+fn notification(
+    subscription: &Subscription,
+    message: &graph_models::ChatMessage,
+    kind: ChangeKind,
+) -> ChangeNotification {
     let id = message.id.get().cloned().unwrap_or_default();
     let chat = message.chat_id.get().cloned().unwrap_or_default();
-    let change = match kind {
-        ChangeKind::Created => "created",
-        ChangeKind::Edited => "updated",
-        ChangeKind::Deleted => "deleted",
-    };
-    let mut notification = json!({
-        "subscriptionId": subscription.id,
-        "changeType": change,
-        "clientState": subscription.client_state,
-        "subscriptionExpirationDateTime": subscription.expiration.to_string(),
-        "resource": format!("chats('{chat}')/messages('{id}')"),
-        "tenantId": crate::generate::TENANT_ID,
-    });
-    match &subscription.encryption {
-        Some((key, certificate_id)) => {
-            let text = serde_json::to_vec(message).expect("models serialise");
-            notification["encryptedContent"] = crypto::encrypt(key, &text, certificate_id);
-            notification["resourceData"] = json!({"id": id, "@odata.type": "#Microsoft.Graph.chatMessage"});
-        }
-        None => notification["resourceData"] = json!({"id": id, "@odata.type": "#Microsoft.Graph.chatMessage"}),
+    let mut notification = notification_of(subscription);
+    notification.change_type = match kind {
+        ChangeKind::Created => ChangeType::Created,
+        ChangeKind::Edited => ChangeType::Updated,
+        ChangeKind::Deleted => ChangeType::Deleted,
+    }
+    .into();
+    notification.resource = format!("chats('{chat}')/messages('{id}')").into();
+    let mut data = ResourceData::default();
+    data.additional_properties.insert("id", &id);
+    data.additional_properties.insert("@odata.type", "#Microsoft.Graph.chatMessage");
+    notification.resource_data = data.into();
+    if let Some((key, certificate_id)) = &subscription.encryption {
+        let text = serde_json::to_vec(message).expect("models serialise");
+        notification.encrypted_content = Box::new(crypto::encrypt(key, &text, certificate_id)).into();
     }
     notification
 }
 
 /// Posts `collection` to `url`, up to [`DELIVERY_ATTEMPTS`] times until it is answered 2xx.
-fn spawn_delivery(state: &Arc<AppState>, url: String, collection: Value) {
+fn spawn_delivery(state: &Arc<AppState>, url: String, collection: ChangeNotificationCollection) {
     let Some(runtime) = state.runtime.clone() else { return };
     let deliveries = state.deliveries.clone();
     runtime.spawn(async move {
         let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build();
         let Ok(client) = client else { return };
-        let body = collection.to_string();
+        let body = serde_json::to_string(&collection).expect("models serialise");
         for attempt in 1..=DELIVERY_ATTEMPTS {
             let sent = client.post(&url).header("content-type", "application/json").body(body.clone()).send().await;
             if sent.is_ok_and(|it| it.status().is_success()) {

@@ -32,6 +32,28 @@ impl ODataError {
     }
 }
 
+/// `{"error": {"code", "message", "innerError": {"date", "request-id"}}}`, in the order Graph
+/// writes it.
+#[derive(serde::Serialize)]
+struct Envelope<'a> {
+    error: Body<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(rename = "innerError")]
+    inner_error: InnerError<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct InnerError<'a> {
+    date: &'a str,
+    #[serde(rename = "request-id")]
+    request_id: &'a str,
+}
+
 static REQUEST_IDS: AtomicU64 = AtomicU64::new(1);
 
 /// A fresh `request-id`, shaped like Graph's.
@@ -53,11 +75,10 @@ impl IntoResponse for ODataError {
     fn into_response(self) -> Response {
         let request_id = request_id();
         let date = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%S").to_string();
-        let body = serde_json::json!({
-            "error": {"code": self.code, "message": self.message,
-                      "innerError": {"date": date, "request-id": request_id}}
-        });
-        let mut response = (self.status, [("content-type", "application/json")], body.to_string()).into_response();
+        let inner_error = InnerError { date: &date, request_id: &request_id };
+        let body = Envelope { error: Body { code: self.code, message: &self.message, inner_error } };
+        let body = serde_json::to_string(&body).expect("an error envelope serialises");
+        let mut response = (self.status, [("content-type", "application/json")], body).into_response();
         if let Ok(value) = HeaderValue::from_str(&request_id) {
             response.headers_mut().insert("request-id", value);
         }

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use graph_models::{Chat, ChatMessageType, OpenEnum, Page, Property, TeamworkUserIdentityType};
+use graph_models::{Chat, Page, Property};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -431,8 +431,8 @@ pub(crate) struct Entity<T> {
     pub(crate) value: T,
 }
 
-/// The answer: the models serialised as they are, in their declared property order, which is
-/// the order Graph writes.
+/// The answer: the models serialised as they are, in the schema's property order, which is the
+/// order Graph writes (see `schema/README.md`).
 pub(crate) fn json_response<T: serde::Serialize>(value: &T, downgrade_evolvable: bool) -> Response {
     let mut body = serde_json::to_vec(value).expect("models serialise");
     if downgrade_evolvable {
@@ -446,16 +446,6 @@ pub(crate) fn json_response<T: serde::Serialize>(value: &T, downgrade_evolvable:
         .into_response()
 }
 
-/// The properties whose enums have evolvable members, with those members as the models declare
-/// them (the members after `unknownFutureValue`).
-fn evolvable() -> Vec<(&'static str, Vec<&'static str>)> {
-    fn members<E: OpenEnum>() -> Vec<&'static str> {
-        let evolvable = E::evolvable();
-        E::MEMBERS.iter().filter(|(member, _)| evolvable.contains(member)).map(|(_, wire)| *wire).collect()
-    }
-    vec![("messageType", members::<ChatMessageType>()), ("userIdentityType", members::<TeamworkUserIdentityType>())]
-}
-
 /// Replaces evolvable members with `unknownFutureValue`, as the service does for requests without
 /// `Prefer: include-unknown-enum-members`. It works on the compact JSON text: there a
 /// `"property":"member"` can only be a property, since inside a string every quote is escaped.
@@ -465,8 +455,8 @@ fn downgrade(body: Vec<u8>) -> Vec<u8> {
         Ok(text) => text,
         Err(error) => return error.into_bytes(),
     };
-    for (property, members) in evolvable() {
-        for member in members {
+    for (property, members) in graph_models::EVOLVABLE_PROPERTIES {
+        for member in *members {
             let pattern = format!("\"{property}\":\"{member}\"");
             if text.contains(&pattern) {
                 text = text.replace(&pattern, &format!("\"{property}\":\"unknownFutureValue\""));

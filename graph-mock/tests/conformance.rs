@@ -47,21 +47,20 @@ fn compact_fixture(name: &str) -> String {
     String::from_utf8(compact).unwrap()
 }
 
+/// A documented chat is served as the documentation shows Graph's answer, byte for byte once
+/// compacted: the models write properties in the order Graph does, and nothing goes through a
+/// sorted `serde_json::Value`.
 #[tokio::test]
-async fn answers_are_the_models_text_in_their_declared_order() {
+async fn a_documented_chat_is_served_as_graph_wrote_it() {
     let server = server(DatasetConfig::default()).await;
-    let mut chat: Chat = serde_json::from_str(&compact_fixture("get-chat-1")).unwrap();
-    chat.additional_properties.remove("@odata.context");
+    let documented = compact_fixture("get-chat-1");
+    let chat: Chat = serde_json::from_str(&documented).unwrap();
     let id = chat.id.as_deref().unwrap().to_owned();
     let url = format!("{}/chats/{id}", server.base_url());
     let response = reqwest::Client::new().get(url).bearer_auth(server.token()).send().await.unwrap();
     let served = response.text().await.unwrap();
-    // The context first, as Graph writes it, then the model's own text: `id` first, then the
-    // properties in the order the schema (and the metadata) declares them, not sorted.
-    let model = serde_json::to_string(&chat).unwrap();
-    let expected = format!("{{\"@odata.context\":\"{}/$metadata#chats/$entity\",{}", server.base_url(), &model[1..]);
+    let expected = documented.replace("https://graph.microsoft.com/v1.0", &server.base_url());
     assert_eq!(served, expected);
-    assert!(served.find("\"id\"") < served.find("\"chatType\""), "{served}");
     server.shutdown().await;
 }
 

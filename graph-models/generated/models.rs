@@ -4,12 +4,19 @@
 /// Where these models come from: the schema they were generated from and the Graph
 /// metadata that schema was imported from.
 pub const PROVENANCE: crate::Provenance = crate::Provenance {
-    schema_sha256: "2fb156ca228103818a4a526975539fee27e19c6ff5a9cdc8bb2e92e7c45c4374",
+    schema_sha256: "b1b2bdce63ae8ccc8cb21328ced4159f3a9b6853fc9097c4aea78f1f5a9fabc5",
     metadata_file: ::core::option::Option::Some("v1.0-2026-08-04.cleanMetadata.xml.gz"),
     metadata_sha256: ::core::option::Option::Some(
         "b48709d718de71bf313e0bba27f064d71a0edc43837dea1726c41472e5530aef",
     ),
 };
+/// Each property whose enum has evolvable members, with those members: the values the
+/// service sends as `unknownFutureValue` unless the request has
+/// `Prefer: include-unknown-enum-members`.
+pub const EVOLVABLE_PROPERTIES: &[(&str, &[&str])] = &[
+    ("messageType", &["systemEventMessage"]),
+    ("userIdentityType", &["emailUser"]),
+];
 /// A chat member with a Microsoft Entra ID (work or school) account.
 ///
 /// Graph entity type `aadUserConversationMember` (`#microsoft.graph.aadUserConversationMember`), derived from `conversationMember`.
@@ -18,19 +25,19 @@ pub const PROVENANCE: crate::Provenance = crate::Provenance {
 pub struct AadUserConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// JSON `displayName` of `conversationMember`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `roles` of `conversationMember`, `String[]`.
     pub roles: crate::Property<::std::vec::Vec<::std::string::String>>,
+    /// JSON `displayName` of `conversationMember`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// From when the member sees the chat history; `0001-01-01T00:00:00Z` means all of it.
     /// JSON `visibleHistoryStartDateTime` of `conversationMember`, `DateTimeOffset`.
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `userId` of `aadUserConversationMember`, `String`.
+    pub user_id: crate::Property<::std::string::String>,
     /// JSON `email` of `aadUserConversationMember`, `String`.
     pub email: crate::Property<::std::string::String>,
     /// JSON `tenantId` of `aadUserConversationMember`, `String`.
     pub tenant_id: crate::Property<::std::string::String>,
-    /// JSON `userId` of `aadUserConversationMember`, `String`.
-    pub user_id: crate::Property<::std::string::String>,
     /// JSON `user` of `aadUserConversationMember`, `user`; a navigation property, present only under `$expand`.
     pub user: crate::Property<crate::User>,
     /// Properties the schema does not declare, kept as their JSON text and written back.
@@ -40,28 +47,28 @@ impl crate::model::Model for AadUserConversationMember {
     const EXPECTING: &'static str = "a `aadUserConversationMember` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
         out.property("id", &self.id)
-            .property("displayName", &self.display_name)
             .property("roles", &self.roles)
+            .property("displayName", &self.display_name)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
             )
+            .property("userId", &self.user_id)
             .property("email", &self.email)
             .property("tenantId", &self.tenant_id)
-            .property("userId", &self.user_id)
             .property("user", &self.user)
     }
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
             "id" => read.value(&mut self.id),
-            "displayName" => read.value(&mut self.display_name),
             "roles" => read.value(&mut self.roles),
+            "displayName" => read.value(&mut self.display_name),
             "visibleHistoryStartDateTime" => {
                 read.value(&mut self.visible_history_start_date_time)
             }
+            "userId" => read.value(&mut self.user_id),
             "email" => read.value(&mut self.email),
             "tenantId" => read.value(&mut self.tenant_id),
-            "userId" => read.value(&mut self.user_id),
             "user" => read.value(&mut self.user),
             _ => read.other(&mut self.additional_properties),
         }
@@ -75,10 +82,10 @@ impl crate::model::Model for AadUserConversationMember {
 pub struct AnonymousGuestConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// JSON `displayName` of `conversationMember`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `roles` of `conversationMember`, `String[]`.
     pub roles: crate::Property<::std::vec::Vec<::std::string::String>>,
+    /// JSON `displayName` of `conversationMember`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// From when the member sees the chat history; `0001-01-01T00:00:00Z` means all of it.
     /// JSON `visibleHistoryStartDateTime` of `conversationMember`, `DateTimeOffset`.
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
@@ -91,8 +98,8 @@ impl crate::model::Model for AnonymousGuestConversationMember {
     const EXPECTING: &'static str = "a `anonymousGuestConversationMember` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
         out.property("id", &self.id)
-            .property("displayName", &self.display_name)
             .property("roles", &self.roles)
+            .property("displayName", &self.display_name)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
@@ -102,8 +109,8 @@ impl crate::model::Model for AnonymousGuestConversationMember {
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
             "id" => read.value(&mut self.id),
-            "displayName" => read.value(&mut self.display_name),
             "roles" => read.value(&mut self.roles),
+            "displayName" => read.value(&mut self.display_name),
             "visibleHistoryStartDateTime" => {
                 read.value(&mut self.visible_history_start_date_time)
             }
@@ -120,10 +127,10 @@ impl crate::model::Model for AnonymousGuestConversationMember {
 pub struct AzureCommunicationServicesUserConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// JSON `displayName` of `conversationMember`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `roles` of `conversationMember`, `String[]`.
     pub roles: crate::Property<::std::vec::Vec<::std::string::String>>,
+    /// JSON `displayName` of `conversationMember`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// From when the member sees the chat history; `0001-01-01T00:00:00Z` means all of it.
     /// JSON `visibleHistoryStartDateTime` of `conversationMember`, `DateTimeOffset`.
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
@@ -136,8 +143,8 @@ impl crate::model::Model for AzureCommunicationServicesUserConversationMember {
     const EXPECTING: &'static str = "a `azureCommunicationServicesUserConversationMember` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
         out.property("id", &self.id)
-            .property("displayName", &self.display_name)
             .property("roles", &self.roles)
+            .property("displayName", &self.display_name)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
@@ -150,8 +157,8 @@ impl crate::model::Model for AzureCommunicationServicesUserConversationMember {
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
             "id" => read.value(&mut self.id),
-            "displayName" => read.value(&mut self.display_name),
             "roles" => read.value(&mut self.roles),
+            "displayName" => read.value(&mut self.display_name),
             "visibleHistoryStartDateTime" => {
                 read.value(&mut self.visible_history_start_date_time)
             }
@@ -777,39 +784,39 @@ impl crate::model::Model for ChannelUnsetAsFavoriteByDefaultEventMessageDetail {
 pub struct Chat {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// JSON `chatType` of `chat`, `chatType`; never `null` according to the metadata.
-    pub chat_type: crate::Property<crate::ChatType>,
+    /// JSON `topic` of `chat`, `String`.
+    pub topic: crate::Property<::std::string::String>,
     /// JSON `createdDateTime` of `chat`, `DateTimeOffset`.
     pub created_date_time: crate::Property<crate::DateTimeOffset>,
-    /// JSON `isHiddenForAllMembers` of `chat`, `Boolean`.
-    pub is_hidden_for_all_members: crate::Property<bool>,
     /// JSON `lastUpdatedDateTime` of `chat`, `DateTimeOffset`.
     pub last_updated_date_time: crate::Property<crate::DateTimeOffset>,
-    /// JSON `migrationMode` of `chat`, `migrationMode`.
-    pub migration_mode: crate::Property<crate::MigrationMode>,
+    /// JSON `chatType` of `chat`, `chatType`; never `null` according to the metadata.
+    pub chat_type: crate::Property<crate::ChatType>,
+    /// JSON `webUrl` of `chat`, `String`.
+    pub web_url: crate::Property<::std::string::String>,
+    /// JSON `tenantId` of `chat`, `String`.
+    pub tenant_id: crate::Property<::std::string::String>,
     /// JSON `onlineMeetingInfo` of `chat`, `teamworkOnlineMeetingInfo`.
     pub online_meeting_info: crate::Property<
         ::std::boxed::Box<crate::TeamworkOnlineMeetingInfo>,
     >,
-    /// JSON `originalCreatedDateTime` of `chat`, `DateTimeOffset`.
-    pub original_created_date_time: crate::Property<crate::DateTimeOffset>,
-    /// JSON `tenantId` of `chat`, `String`.
-    pub tenant_id: crate::Property<::std::string::String>,
-    /// JSON `topic` of `chat`, `String`.
-    pub topic: crate::Property<::std::string::String>,
     /// The chat as seen by the signed-in user. Some documentation examples spell it `chatViewpoint`; that key is kept as an additional property, not read here.
     /// JSON `viewpoint` of `chat`, `chatViewpoint`.
     pub viewpoint: crate::Property<crate::ChatViewpoint>,
-    /// JSON `webUrl` of `chat`, `String`.
-    pub web_url: crate::Property<::std::string::String>,
-    /// JSON `installedApps` of `chat`, `teamsAppInstallation[]`; a navigation property, present only under `$expand`.
-    pub installed_apps: crate::Property<::std::vec::Vec<crate::TeamsAppInstallation>>,
-    /// Preview of the last message; present only with `$expand=lastMessagePreview`.
-    /// JSON `lastMessagePreview` of `chat`, `chatMessageInfo`; a navigation property, present only under `$expand`.
-    pub last_message_preview: crate::Property<::std::boxed::Box<crate::ChatMessageInfo>>,
+    /// JSON `isHiddenForAllMembers` of `chat`, `Boolean`.
+    pub is_hidden_for_all_members: crate::Property<bool>,
     /// The chat members; present only with `$expand=members`.
     /// JSON `members` of `chat`, `conversationMember[]`; a navigation property, present only under `$expand`.
     pub members: crate::Property<::std::vec::Vec<crate::ConversationMember>>,
+    /// Preview of the last message; present only with `$expand=lastMessagePreview`.
+    /// JSON `lastMessagePreview` of `chat`, `chatMessageInfo`; a navigation property, present only under `$expand`.
+    pub last_message_preview: crate::Property<::std::boxed::Box<crate::ChatMessageInfo>>,
+    /// JSON `migrationMode` of `chat`, `migrationMode`.
+    pub migration_mode: crate::Property<crate::MigrationMode>,
+    /// JSON `originalCreatedDateTime` of `chat`, `DateTimeOffset`.
+    pub original_created_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `installedApps` of `chat`, `teamsAppInstallation[]`; a navigation property, present only under `$expand`.
+    pub installed_apps: crate::Property<::std::vec::Vec<crate::TeamsAppInstallation>>,
     /// JSON `messages` of `chat`, `chatMessage[]`; a navigation property, present only under `$expand`.
     pub messages: crate::Property<::std::vec::Vec<crate::ChatMessage>>,
     /// JSON `permissionGrants` of `chat`, `resourceSpecificPermissionGrant[]`; a navigation property, present only under `$expand`.
@@ -829,20 +836,20 @@ impl crate::model::Model for Chat {
     const EXPECTING: &'static str = "a `chat` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
         out.property("id", &self.id)
-            .property("chatType", &self.chat_type)
-            .property("createdDateTime", &self.created_date_time)
-            .property("isHiddenForAllMembers", &self.is_hidden_for_all_members)
-            .property("lastUpdatedDateTime", &self.last_updated_date_time)
-            .property("migrationMode", &self.migration_mode)
-            .property("onlineMeetingInfo", &self.online_meeting_info)
-            .property("originalCreatedDateTime", &self.original_created_date_time)
-            .property("tenantId", &self.tenant_id)
             .property("topic", &self.topic)
-            .property("viewpoint", &self.viewpoint)
+            .property("createdDateTime", &self.created_date_time)
+            .property("lastUpdatedDateTime", &self.last_updated_date_time)
+            .property("chatType", &self.chat_type)
             .property("webUrl", &self.web_url)
-            .property("installedApps", &self.installed_apps)
-            .property("lastMessagePreview", &self.last_message_preview)
+            .property("tenantId", &self.tenant_id)
+            .property("onlineMeetingInfo", &self.online_meeting_info)
+            .property("viewpoint", &self.viewpoint)
+            .property("isHiddenForAllMembers", &self.is_hidden_for_all_members)
             .property("members", &self.members)
+            .property("lastMessagePreview", &self.last_message_preview)
+            .property("migrationMode", &self.migration_mode)
+            .property("originalCreatedDateTime", &self.original_created_date_time)
+            .property("installedApps", &self.installed_apps)
             .property("messages", &self.messages)
             .property("permissionGrants", &self.permission_grants)
             .property("pinnedMessages", &self.pinned_messages)
@@ -852,20 +859,20 @@ impl crate::model::Model for Chat {
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
             "id" => read.value(&mut self.id),
-            "chatType" => read.value(&mut self.chat_type),
-            "createdDateTime" => read.value(&mut self.created_date_time),
-            "isHiddenForAllMembers" => read.value(&mut self.is_hidden_for_all_members),
-            "lastUpdatedDateTime" => read.value(&mut self.last_updated_date_time),
-            "migrationMode" => read.value(&mut self.migration_mode),
-            "onlineMeetingInfo" => read.value(&mut self.online_meeting_info),
-            "originalCreatedDateTime" => read.value(&mut self.original_created_date_time),
-            "tenantId" => read.value(&mut self.tenant_id),
             "topic" => read.value(&mut self.topic),
-            "viewpoint" => read.value(&mut self.viewpoint),
+            "createdDateTime" => read.value(&mut self.created_date_time),
+            "lastUpdatedDateTime" => read.value(&mut self.last_updated_date_time),
+            "chatType" => read.value(&mut self.chat_type),
             "webUrl" => read.value(&mut self.web_url),
-            "installedApps" => read.value(&mut self.installed_apps),
-            "lastMessagePreview" => read.value(&mut self.last_message_preview),
+            "tenantId" => read.value(&mut self.tenant_id),
+            "onlineMeetingInfo" => read.value(&mut self.online_meeting_info),
+            "viewpoint" => read.value(&mut self.viewpoint),
+            "isHiddenForAllMembers" => read.value(&mut self.is_hidden_for_all_members),
             "members" => read.value(&mut self.members),
+            "lastMessagePreview" => read.value(&mut self.last_message_preview),
+            "migrationMode" => read.value(&mut self.migration_mode),
+            "originalCreatedDateTime" => read.value(&mut self.original_created_date_time),
+            "installedApps" => read.value(&mut self.installed_apps),
             "messages" => read.value(&mut self.messages),
             "permissionGrants" => read.value(&mut self.permission_grants),
             "pinnedMessages" => read.value(&mut self.pinned_messages),
@@ -883,55 +890,55 @@ impl crate::model::Model for Chat {
 pub struct ChatMessage {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// JSON `attachments` of `chatMessage`, `chatMessageAttachment[]`.
-    pub attachments: crate::Property<::std::vec::Vec<crate::ChatMessageAttachment>>,
-    /// JSON `body` of `chatMessage`, `itemBody`; never `null` according to the metadata.
-    pub body: crate::Property<crate::ItemBody>,
-    /// JSON `channelIdentity` of `chatMessage`, `channelIdentity`.
-    pub channel_identity: crate::Property<crate::ChannelIdentity>,
-    /// JSON `chatId` of `chatMessage`, `String`.
-    pub chat_id: crate::Property<::std::string::String>,
-    /// JSON `createdDateTime` of `chatMessage`, `DateTimeOffset`.
-    pub created_date_time: crate::Property<crate::DateTimeOffset>,
-    /// JSON `deletedDateTime` of `chatMessage`, `DateTimeOffset`.
-    pub deleted_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `replyToId` of `chatMessage`, `String`.
+    pub reply_to_id: crate::Property<::std::string::String>,
     /// JSON `etag` of `chatMessage`, `String`.
     pub etag: crate::Property<::std::string::String>,
+    /// The kind of message. Without `Prefer: include-unknown-enum-members` system events come back as `unknownFutureValue`.
+    /// JSON `messageType` of `chatMessage`, `chatMessageType`; never `null` according to the metadata.
+    pub message_type: crate::Property<crate::ChatMessageType>,
+    /// JSON `createdDateTime` of `chatMessage`, `DateTimeOffset`.
+    pub created_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `lastModifiedDateTime` of `chatMessage`, `DateTimeOffset`.
+    pub last_modified_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `lastEditedDateTime` of `chatMessage`, `DateTimeOffset`.
+    pub last_edited_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `deletedDateTime` of `chatMessage`, `DateTimeOffset`.
+    pub deleted_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `subject` of `chatMessage`, `String`.
+    pub subject: crate::Property<::std::string::String>,
+    /// JSON `summary` of `chatMessage`, `String`.
+    pub summary: crate::Property<::std::string::String>,
+    /// JSON `chatId` of `chatMessage`, `String`.
+    pub chat_id: crate::Property<::std::string::String>,
+    /// JSON `importance` of `chatMessage`, `chatMessageImportance`; never `null` according to the metadata.
+    pub importance: crate::Property<crate::ChatMessageImportance>,
+    /// JSON `locale` of `chatMessage`, `String`; never `null` according to the metadata.
+    pub locale: crate::Property<::std::string::String>,
+    /// JSON `webUrl` of `chatMessage`, `String`.
+    pub web_url: crate::Property<::std::string::String>,
+    /// JSON `channelIdentity` of `chatMessage`, `channelIdentity`.
+    pub channel_identity: crate::Property<crate::ChannelIdentity>,
+    /// JSON `policyViolation` of `chatMessage`, `chatMessagePolicyViolation`.
+    pub policy_violation: crate::Property<
+        ::std::boxed::Box<crate::ChatMessagePolicyViolation>,
+    >,
     /// What happened, for system event messages; the concrete type comes from `@odata.type`.
     /// JSON `eventDetail` of `chatMessage`, `eventMessageDetail`.
     pub event_detail: crate::Property<crate::EventMessageDetail>,
     /// The sender; `null` for system event messages.
     /// JSON `from` of `chatMessage`, `chatMessageFromIdentitySet`.
     pub from: crate::Property<::std::boxed::Box<crate::ChatMessageFromIdentitySet>>,
-    /// JSON `importance` of `chatMessage`, `chatMessageImportance`; never `null` according to the metadata.
-    pub importance: crate::Property<crate::ChatMessageImportance>,
-    /// JSON `lastEditedDateTime` of `chatMessage`, `DateTimeOffset`.
-    pub last_edited_date_time: crate::Property<crate::DateTimeOffset>,
-    /// JSON `lastModifiedDateTime` of `chatMessage`, `DateTimeOffset`.
-    pub last_modified_date_time: crate::Property<crate::DateTimeOffset>,
-    /// JSON `locale` of `chatMessage`, `String`; never `null` according to the metadata.
-    pub locale: crate::Property<::std::string::String>,
+    /// JSON `body` of `chatMessage`, `itemBody`; never `null` according to the metadata.
+    pub body: crate::Property<crate::ItemBody>,
+    /// JSON `attachments` of `chatMessage`, `chatMessageAttachment[]`.
+    pub attachments: crate::Property<::std::vec::Vec<crate::ChatMessageAttachment>>,
     /// JSON `mentions` of `chatMessage`, `chatMessageMention[]`.
     pub mentions: crate::Property<::std::vec::Vec<crate::ChatMessageMention>>,
-    /// JSON `messageHistory` of `chatMessage`, `chatMessageHistoryItem[]`.
-    pub message_history: crate::Property<::std::vec::Vec<crate::ChatMessageHistoryItem>>,
-    /// The kind of message. Without `Prefer: include-unknown-enum-members` system events come back as `unknownFutureValue`.
-    /// JSON `messageType` of `chatMessage`, `chatMessageType`; never `null` according to the metadata.
-    pub message_type: crate::Property<crate::ChatMessageType>,
-    /// JSON `policyViolation` of `chatMessage`, `chatMessagePolicyViolation`.
-    pub policy_violation: crate::Property<
-        ::std::boxed::Box<crate::ChatMessagePolicyViolation>,
-    >,
     /// JSON `reactions` of `chatMessage`, `chatMessageReaction[]`.
     pub reactions: crate::Property<::std::vec::Vec<crate::ChatMessageReaction>>,
-    /// JSON `replyToId` of `chatMessage`, `String`.
-    pub reply_to_id: crate::Property<::std::string::String>,
-    /// JSON `subject` of `chatMessage`, `String`.
-    pub subject: crate::Property<::std::string::String>,
-    /// JSON `summary` of `chatMessage`, `String`.
-    pub summary: crate::Property<::std::string::String>,
-    /// JSON `webUrl` of `chatMessage`, `String`.
-    pub web_url: crate::Property<::std::string::String>,
+    /// JSON `messageHistory` of `chatMessage`, `chatMessageHistoryItem[]`.
+    pub message_history: crate::Property<::std::vec::Vec<crate::ChatMessageHistoryItem>>,
     /// JSON `hostedContents` of `chatMessage`, `chatMessageHostedContent[]`; a navigation property, present only under `$expand`.
     pub hosted_contents: crate::Property<
         ::std::vec::Vec<crate::ChatMessageHostedContent>,
@@ -945,56 +952,56 @@ impl crate::model::Model for ChatMessage {
     const EXPECTING: &'static str = "a `chatMessage` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
         out.property("id", &self.id)
-            .property("attachments", &self.attachments)
-            .property("body", &self.body)
-            .property("channelIdentity", &self.channel_identity)
-            .property("chatId", &self.chat_id)
-            .property("createdDateTime", &self.created_date_time)
-            .property("deletedDateTime", &self.deleted_date_time)
-            .property("etag", &self.etag)
-            .property("eventDetail", &self.event_detail)
-            .property("from", &self.from)
-            .property("importance", &self.importance)
-            .property("lastEditedDateTime", &self.last_edited_date_time)
-            .property("lastModifiedDateTime", &self.last_modified_date_time)
-            .property("locale", &self.locale)
-            .property("mentions", &self.mentions)
-            .property("messageHistory", &self.message_history)
-            .property("messageType", &self.message_type)
-            .property("policyViolation", &self.policy_violation)
-            .property("reactions", &self.reactions)
             .property("replyToId", &self.reply_to_id)
+            .property("etag", &self.etag)
+            .property("messageType", &self.message_type)
+            .property("createdDateTime", &self.created_date_time)
+            .property("lastModifiedDateTime", &self.last_modified_date_time)
+            .property("lastEditedDateTime", &self.last_edited_date_time)
+            .property("deletedDateTime", &self.deleted_date_time)
             .property("subject", &self.subject)
             .property("summary", &self.summary)
+            .property("chatId", &self.chat_id)
+            .property("importance", &self.importance)
+            .property("locale", &self.locale)
             .property("webUrl", &self.web_url)
+            .property("channelIdentity", &self.channel_identity)
+            .property("policyViolation", &self.policy_violation)
+            .property("eventDetail", &self.event_detail)
+            .property("from", &self.from)
+            .property("body", &self.body)
+            .property("attachments", &self.attachments)
+            .property("mentions", &self.mentions)
+            .property("reactions", &self.reactions)
+            .property("messageHistory", &self.message_history)
             .property("hostedContents", &self.hosted_contents)
             .property("replies", &self.replies)
     }
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
             "id" => read.value(&mut self.id),
-            "attachments" => read.value(&mut self.attachments),
-            "body" => read.value(&mut self.body),
-            "channelIdentity" => read.value(&mut self.channel_identity),
-            "chatId" => read.value(&mut self.chat_id),
-            "createdDateTime" => read.value(&mut self.created_date_time),
-            "deletedDateTime" => read.value(&mut self.deleted_date_time),
-            "etag" => read.value(&mut self.etag),
-            "eventDetail" => read.value(&mut self.event_detail),
-            "from" => read.value(&mut self.from),
-            "importance" => read.value(&mut self.importance),
-            "lastEditedDateTime" => read.value(&mut self.last_edited_date_time),
-            "lastModifiedDateTime" => read.value(&mut self.last_modified_date_time),
-            "locale" => read.value(&mut self.locale),
-            "mentions" => read.value(&mut self.mentions),
-            "messageHistory" => read.value(&mut self.message_history),
-            "messageType" => read.value(&mut self.message_type),
-            "policyViolation" => read.value(&mut self.policy_violation),
-            "reactions" => read.value(&mut self.reactions),
             "replyToId" => read.value(&mut self.reply_to_id),
+            "etag" => read.value(&mut self.etag),
+            "messageType" => read.value(&mut self.message_type),
+            "createdDateTime" => read.value(&mut self.created_date_time),
+            "lastModifiedDateTime" => read.value(&mut self.last_modified_date_time),
+            "lastEditedDateTime" => read.value(&mut self.last_edited_date_time),
+            "deletedDateTime" => read.value(&mut self.deleted_date_time),
             "subject" => read.value(&mut self.subject),
             "summary" => read.value(&mut self.summary),
+            "chatId" => read.value(&mut self.chat_id),
+            "importance" => read.value(&mut self.importance),
+            "locale" => read.value(&mut self.locale),
             "webUrl" => read.value(&mut self.web_url),
+            "channelIdentity" => read.value(&mut self.channel_identity),
+            "policyViolation" => read.value(&mut self.policy_violation),
+            "eventDetail" => read.value(&mut self.event_detail),
+            "from" => read.value(&mut self.from),
+            "body" => read.value(&mut self.body),
+            "attachments" => read.value(&mut self.attachments),
+            "mentions" => read.value(&mut self.mentions),
+            "reactions" => read.value(&mut self.reactions),
+            "messageHistory" => read.value(&mut self.message_history),
             "hostedContents" => read.value(&mut self.hosted_contents),
             "replies" => read.value(&mut self.replies),
             _ => read.other(&mut self.additional_properties),
@@ -1205,18 +1212,18 @@ impl crate::OpenEnum for ChatMessageImportance {
 pub struct ChatMessageInfo {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// JSON `body` of `chatMessageInfo`, `itemBody`.
-    pub body: crate::Property<crate::ItemBody>,
     /// JSON `createdDateTime` of `chatMessageInfo`, `DateTimeOffset`.
     pub created_date_time: crate::Property<crate::DateTimeOffset>,
-    /// JSON `eventDetail` of `chatMessageInfo`, `eventMessageDetail`.
-    pub event_detail: crate::Property<crate::EventMessageDetail>,
-    /// JSON `from` of `chatMessageInfo`, `chatMessageFromIdentitySet`.
-    pub from: crate::Property<::std::boxed::Box<crate::ChatMessageFromIdentitySet>>,
     /// JSON `isDeleted` of `chatMessageInfo`, `Boolean`.
     pub is_deleted: crate::Property<bool>,
     /// JSON `messageType` of `chatMessageInfo`, `chatMessageType`; never `null` according to the metadata.
     pub message_type: crate::Property<crate::ChatMessageType>,
+    /// JSON `eventDetail` of `chatMessageInfo`, `eventMessageDetail`.
+    pub event_detail: crate::Property<crate::EventMessageDetail>,
+    /// JSON `from` of `chatMessageInfo`, `chatMessageFromIdentitySet`.
+    pub from: crate::Property<::std::boxed::Box<crate::ChatMessageFromIdentitySet>>,
+    /// JSON `body` of `chatMessageInfo`, `itemBody`.
+    pub body: crate::Property<crate::ItemBody>,
     /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
@@ -1224,22 +1231,22 @@ impl crate::model::Model for ChatMessageInfo {
     const EXPECTING: &'static str = "a `chatMessageInfo` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
         out.property("id", &self.id)
-            .property("body", &self.body)
             .property("createdDateTime", &self.created_date_time)
-            .property("eventDetail", &self.event_detail)
-            .property("from", &self.from)
             .property("isDeleted", &self.is_deleted)
             .property("messageType", &self.message_type)
+            .property("eventDetail", &self.event_detail)
+            .property("from", &self.from)
+            .property("body", &self.body)
     }
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
             "id" => read.value(&mut self.id),
-            "body" => read.value(&mut self.body),
             "createdDateTime" => read.value(&mut self.created_date_time),
-            "eventDetail" => read.value(&mut self.event_detail),
-            "from" => read.value(&mut self.from),
             "isDeleted" => read.value(&mut self.is_deleted),
             "messageType" => read.value(&mut self.message_type),
+            "eventDetail" => read.value(&mut self.event_detail),
+            "from" => read.value(&mut self.from),
+            "body" => read.value(&mut self.body),
             _ => read.other(&mut self.additional_properties),
         }
     }
@@ -1583,10 +1590,10 @@ impl crate::OpenEnum for ChatMessageType {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChatRenamedEventMessageDetail {
-    /// JSON `chatDisplayName` of `chatRenamedEventMessageDetail`, `String`.
-    pub chat_display_name: crate::Property<::std::string::String>,
     /// JSON `chatId` of `chatRenamedEventMessageDetail`, `String`.
     pub chat_id: crate::Property<::std::string::String>,
+    /// JSON `chatDisplayName` of `chatRenamedEventMessageDetail`, `String`.
+    pub chat_display_name: crate::Property<::std::string::String>,
     /// JSON `initiator` of `chatRenamedEventMessageDetail`, `identitySet`.
     pub initiator: crate::Property<crate::IdentitySet>,
     /// Properties the schema does not declare, kept as their JSON text and written back.
@@ -1595,14 +1602,14 @@ pub struct ChatRenamedEventMessageDetail {
 impl crate::model::Model for ChatRenamedEventMessageDetail {
     const EXPECTING: &'static str = "a `chatRenamedEventMessageDetail` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
-        out.property("chatDisplayName", &self.chat_display_name)
-            .property("chatId", &self.chat_id)
+        out.property("chatId", &self.chat_id)
+            .property("chatDisplayName", &self.chat_display_name)
             .property("initiator", &self.initiator)
     }
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
-            "chatDisplayName" => read.value(&mut self.chat_display_name),
             "chatId" => read.value(&mut self.chat_id),
+            "chatDisplayName" => read.value(&mut self.chat_display_name),
             "initiator" => read.value(&mut self.initiator),
             _ => read.other(&mut self.additional_properties),
         }
@@ -1721,6 +1728,19 @@ impl ConversationMember {
             Self::Other(value) => &value.id,
         }
     }
+    /// `roles`, which every type of the family has.
+    pub fn roles(&self) -> &crate::Property<::std::vec::Vec<::std::string::String>> {
+        match self {
+            Self::AadUserConversationMember(value) => &value.roles,
+            Self::AnonymousGuestConversationMember(value) => &value.roles,
+            Self::AzureCommunicationServicesUserConversationMember(value) => &value.roles,
+            Self::MicrosoftAccountUserConversationMember(value) => &value.roles,
+            Self::PhoneUserConversationMember(value) => &value.roles,
+            Self::SkypeForBusinessUserConversationMember(value) => &value.roles,
+            Self::SkypeUserConversationMember(value) => &value.roles,
+            Self::Other(value) => &value.roles,
+        }
+    }
     /// `displayName`, which every type of the family has.
     pub fn display_name(&self) -> &crate::Property<::std::string::String> {
         match self {
@@ -1734,19 +1754,6 @@ impl ConversationMember {
             Self::SkypeForBusinessUserConversationMember(value) => &value.display_name,
             Self::SkypeUserConversationMember(value) => &value.display_name,
             Self::Other(value) => &value.display_name,
-        }
-    }
-    /// `roles`, which every type of the family has.
-    pub fn roles(&self) -> &crate::Property<::std::vec::Vec<::std::string::String>> {
-        match self {
-            Self::AadUserConversationMember(value) => &value.roles,
-            Self::AnonymousGuestConversationMember(value) => &value.roles,
-            Self::AzureCommunicationServicesUserConversationMember(value) => &value.roles,
-            Self::MicrosoftAccountUserConversationMember(value) => &value.roles,
-            Self::PhoneUserConversationMember(value) => &value.roles,
-            Self::SkypeForBusinessUserConversationMember(value) => &value.roles,
-            Self::SkypeUserConversationMember(value) => &value.roles,
-            Self::Other(value) => &value.roles,
         }
     }
     /// `visibleHistoryStartDateTime`, which every type of the family has.
@@ -1868,10 +1875,10 @@ impl ::core::convert::From<crate::ConversationMemberBase> for ConversationMember
 pub struct ConversationMemberBase {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// JSON `displayName` of `conversationMember`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `roles` of `conversationMember`, `String[]`.
     pub roles: crate::Property<::std::vec::Vec<::std::string::String>>,
+    /// JSON `displayName` of `conversationMember`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// From when the member sees the chat history; `0001-01-01T00:00:00Z` means all of it.
     /// JSON `visibleHistoryStartDateTime` of `conversationMember`, `DateTimeOffset`.
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
@@ -1882,8 +1889,8 @@ impl crate::model::Model for ConversationMemberBase {
     const EXPECTING: &'static str = "a `conversationMember` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
         out.property("id", &self.id)
-            .property("displayName", &self.display_name)
             .property("roles", &self.roles)
+            .property("displayName", &self.display_name)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
@@ -1892,8 +1899,8 @@ impl crate::model::Model for ConversationMemberBase {
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
             "id" => read.value(&mut self.id),
-            "displayName" => read.value(&mut self.display_name),
             "roles" => read.value(&mut self.roles),
+            "displayName" => read.value(&mut self.display_name),
             "visibleHistoryStartDateTime" => {
                 read.value(&mut self.visible_history_start_date_time)
             }
@@ -2393,17 +2400,6 @@ impl Identity {
         "#microsoft.graph.teamworkTagIdentity",
         "#microsoft.graph.teamworkUserIdentity",
     ];
-    /// `displayName`, which every type of the family has.
-    pub fn display_name(&self) -> &crate::Property<::std::string::String> {
-        match self {
-            Self::Identity(value) => &value.display_name,
-            Self::TeamworkApplicationIdentity(value) => &value.display_name,
-            Self::TeamworkConversationIdentity(value) => &value.display_name,
-            Self::TeamworkTagIdentity(value) => &value.display_name,
-            Self::TeamworkUserIdentity(value) => &value.display_name,
-            Self::Other(value) => &value.display_name,
-        }
-    }
     /// `id`, which every type of the family has.
     pub fn id(&self) -> &crate::Property<::std::string::String> {
         match self {
@@ -2413,6 +2409,17 @@ impl Identity {
             Self::TeamworkTagIdentity(value) => &value.id,
             Self::TeamworkUserIdentity(value) => &value.id,
             Self::Other(value) => &value.id,
+        }
+    }
+    /// `displayName`, which every type of the family has.
+    pub fn display_name(&self) -> &crate::Property<::std::string::String> {
+        match self {
+            Self::Identity(value) => &value.display_name,
+            Self::TeamworkApplicationIdentity(value) => &value.display_name,
+            Self::TeamworkConversationIdentity(value) => &value.display_name,
+            Self::TeamworkTagIdentity(value) => &value.display_name,
+            Self::TeamworkUserIdentity(value) => &value.display_name,
+            Self::Other(value) => &value.display_name,
         }
     }
 }
@@ -2472,22 +2479,22 @@ impl ::core::convert::From<crate::TeamworkUserIdentity> for Identity {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IdentityBase {
-    /// JSON `displayName` of `identity`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `id` of `identity`, `String`.
     pub id: crate::Property<::std::string::String>,
+    /// JSON `displayName` of `identity`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
 impl crate::model::Model for IdentityBase {
     const EXPECTING: &'static str = "a `identity` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
-        out.property("displayName", &self.display_name).property("id", &self.id)
+        out.property("id", &self.id).property("displayName", &self.display_name)
     }
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
-            "displayName" => read.value(&mut self.display_name),
             "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
             _ => read.other(&mut self.additional_properties),
         }
     }
@@ -2638,23 +2645,23 @@ impl crate::model::Model for IdentitySetBase {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemBody {
-    /// JSON `content` of `itemBody`, `String`.
-    pub content: crate::Property<::std::string::String>,
     /// JSON `contentType` of `itemBody`, `bodyType`.
     pub content_type: crate::Property<crate::BodyType>,
+    /// JSON `content` of `itemBody`, `String`.
+    pub content: crate::Property<::std::string::String>,
     /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
 impl crate::model::Model for ItemBody {
     const EXPECTING: &'static str = "a `itemBody` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
-        out.property("content", &self.content)
-            .property("contentType", &self.content_type)
+        out.property("contentType", &self.content_type)
+            .property("content", &self.content)
     }
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
-            "content" => read.value(&mut self.content),
             "contentType" => read.value(&mut self.content_type),
+            "content" => read.value(&mut self.content),
             _ => read.other(&mut self.additional_properties),
         }
     }
@@ -2719,32 +2726,32 @@ impl crate::model::Model for MeetingPolicyUpdatedEventMessageDetail {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MembersAddedEventMessageDetail {
-    /// JSON `initiator` of `membersAddedEventMessageDetail`, `identitySet`.
-    pub initiator: crate::Property<crate::IdentitySet>,
-    /// JSON `members` of `membersAddedEventMessageDetail`, `teamworkUserIdentity[]`.
-    pub members: crate::Property<::std::vec::Vec<crate::TeamworkUserIdentity>>,
     /// JSON `visibleHistoryStartDateTime` of `membersAddedEventMessageDetail`, `DateTimeOffset`.
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `members` of `membersAddedEventMessageDetail`, `teamworkUserIdentity[]`.
+    pub members: crate::Property<::std::vec::Vec<crate::TeamworkUserIdentity>>,
+    /// JSON `initiator` of `membersAddedEventMessageDetail`, `identitySet`.
+    pub initiator: crate::Property<crate::IdentitySet>,
     /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
 impl crate::model::Model for MembersAddedEventMessageDetail {
     const EXPECTING: &'static str = "a `membersAddedEventMessageDetail` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
-        out.property("initiator", &self.initiator)
-            .property("members", &self.members)
-            .property(
+        out.property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
             )
+            .property("members", &self.members)
+            .property("initiator", &self.initiator)
     }
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
-            "initiator" => read.value(&mut self.initiator),
-            "members" => read.value(&mut self.members),
             "visibleHistoryStartDateTime" => {
                 read.value(&mut self.visible_history_start_date_time)
             }
+            "members" => read.value(&mut self.members),
+            "initiator" => read.value(&mut self.initiator),
             _ => read.other(&mut self.additional_properties),
         }
     }
@@ -2889,10 +2896,10 @@ impl crate::model::Model for MessageUnpinnedEventMessageDetail {
 pub struct MicrosoftAccountUserConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// JSON `displayName` of `conversationMember`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `roles` of `conversationMember`, `String[]`.
     pub roles: crate::Property<::std::vec::Vec<::std::string::String>>,
+    /// JSON `displayName` of `conversationMember`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// From when the member sees the chat history; `0001-01-01T00:00:00Z` means all of it.
     /// JSON `visibleHistoryStartDateTime` of `conversationMember`, `DateTimeOffset`.
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
@@ -2905,8 +2912,8 @@ impl crate::model::Model for MicrosoftAccountUserConversationMember {
     const EXPECTING: &'static str = "a `microsoftAccountUserConversationMember` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
         out.property("id", &self.id)
-            .property("displayName", &self.display_name)
             .property("roles", &self.roles)
+            .property("displayName", &self.display_name)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
@@ -2916,8 +2923,8 @@ impl crate::model::Model for MicrosoftAccountUserConversationMember {
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
             "id" => read.value(&mut self.id),
-            "displayName" => read.value(&mut self.display_name),
             "roles" => read.value(&mut self.roles),
+            "displayName" => read.value(&mut self.display_name),
             "visibleHistoryStartDateTime" => {
                 read.value(&mut self.visible_history_start_date_time)
             }
@@ -2958,10 +2965,10 @@ impl crate::OpenEnum for MigrationMode {
 pub struct PhoneUserConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// JSON `displayName` of `conversationMember`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `roles` of `conversationMember`, `String[]`.
     pub roles: crate::Property<::std::vec::Vec<::std::string::String>>,
+    /// JSON `displayName` of `conversationMember`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// From when the member sees the chat history; `0001-01-01T00:00:00Z` means all of it.
     /// JSON `visibleHistoryStartDateTime` of `conversationMember`, `DateTimeOffset`.
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
@@ -2974,8 +2981,8 @@ impl crate::model::Model for PhoneUserConversationMember {
     const EXPECTING: &'static str = "a `phoneUserConversationMember` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
         out.property("id", &self.id)
-            .property("displayName", &self.display_name)
             .property("roles", &self.roles)
+            .property("displayName", &self.display_name)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
@@ -2985,8 +2992,8 @@ impl crate::model::Model for PhoneUserConversationMember {
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
             "id" => read.value(&mut self.id),
-            "displayName" => read.value(&mut self.display_name),
             "roles" => read.value(&mut self.roles),
+            "displayName" => read.value(&mut self.display_name),
             "visibleHistoryStartDateTime" => {
                 read.value(&mut self.visible_history_start_date_time)
             }
@@ -3096,10 +3103,10 @@ impl crate::model::Model for ResourceSpecificPermissionGrant {
 pub struct SkypeForBusinessUserConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// JSON `displayName` of `conversationMember`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `roles` of `conversationMember`, `String[]`.
     pub roles: crate::Property<::std::vec::Vec<::std::string::String>>,
+    /// JSON `displayName` of `conversationMember`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// From when the member sees the chat history; `0001-01-01T00:00:00Z` means all of it.
     /// JSON `visibleHistoryStartDateTime` of `conversationMember`, `DateTimeOffset`.
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
@@ -3114,8 +3121,8 @@ impl crate::model::Model for SkypeForBusinessUserConversationMember {
     const EXPECTING: &'static str = "a `skypeForBusinessUserConversationMember` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
         out.property("id", &self.id)
-            .property("displayName", &self.display_name)
             .property("roles", &self.roles)
+            .property("displayName", &self.display_name)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
@@ -3126,8 +3133,8 @@ impl crate::model::Model for SkypeForBusinessUserConversationMember {
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
             "id" => read.value(&mut self.id),
-            "displayName" => read.value(&mut self.display_name),
             "roles" => read.value(&mut self.roles),
+            "displayName" => read.value(&mut self.display_name),
             "visibleHistoryStartDateTime" => {
                 read.value(&mut self.visible_history_start_date_time)
             }
@@ -3145,10 +3152,10 @@ impl crate::model::Model for SkypeForBusinessUserConversationMember {
 pub struct SkypeUserConversationMember {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// JSON `displayName` of `conversationMember`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `roles` of `conversationMember`, `String[]`.
     pub roles: crate::Property<::std::vec::Vec<::std::string::String>>,
+    /// JSON `displayName` of `conversationMember`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// From when the member sees the chat history; `0001-01-01T00:00:00Z` means all of it.
     /// JSON `visibleHistoryStartDateTime` of `conversationMember`, `DateTimeOffset`.
     pub visible_history_start_date_time: crate::Property<crate::DateTimeOffset>,
@@ -3161,8 +3168,8 @@ impl crate::model::Model for SkypeUserConversationMember {
     const EXPECTING: &'static str = "a `skypeUserConversationMember` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
         out.property("id", &self.id)
-            .property("displayName", &self.display_name)
             .property("roles", &self.roles)
+            .property("displayName", &self.display_name)
             .property(
                 "visibleHistoryStartDateTime",
                 &self.visible_history_start_date_time,
@@ -3172,8 +3179,8 @@ impl crate::model::Model for SkypeUserConversationMember {
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
             "id" => read.value(&mut self.id),
-            "displayName" => read.value(&mut self.display_name),
             "roles" => read.value(&mut self.roles),
+            "displayName" => read.value(&mut self.display_name),
             "visibleHistoryStartDateTime" => {
                 read.value(&mut self.visible_history_start_date_time)
             }
@@ -3323,55 +3330,55 @@ impl crate::model::Model for TabUpdatedEventMessageDetail {
 pub struct TargetedChatMessage {
     /// JSON `id` of `entity`, `String`; never `null` according to the metadata.
     pub id: crate::Property<::std::string::String>,
-    /// JSON `attachments` of `chatMessage`, `chatMessageAttachment[]`.
-    pub attachments: crate::Property<::std::vec::Vec<crate::ChatMessageAttachment>>,
-    /// JSON `body` of `chatMessage`, `itemBody`; never `null` according to the metadata.
-    pub body: crate::Property<crate::ItemBody>,
-    /// JSON `channelIdentity` of `chatMessage`, `channelIdentity`.
-    pub channel_identity: crate::Property<crate::ChannelIdentity>,
-    /// JSON `chatId` of `chatMessage`, `String`.
-    pub chat_id: crate::Property<::std::string::String>,
-    /// JSON `createdDateTime` of `chatMessage`, `DateTimeOffset`.
-    pub created_date_time: crate::Property<crate::DateTimeOffset>,
-    /// JSON `deletedDateTime` of `chatMessage`, `DateTimeOffset`.
-    pub deleted_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `replyToId` of `chatMessage`, `String`.
+    pub reply_to_id: crate::Property<::std::string::String>,
     /// JSON `etag` of `chatMessage`, `String`.
     pub etag: crate::Property<::std::string::String>,
+    /// The kind of message. Without `Prefer: include-unknown-enum-members` system events come back as `unknownFutureValue`.
+    /// JSON `messageType` of `chatMessage`, `chatMessageType`; never `null` according to the metadata.
+    pub message_type: crate::Property<crate::ChatMessageType>,
+    /// JSON `createdDateTime` of `chatMessage`, `DateTimeOffset`.
+    pub created_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `lastModifiedDateTime` of `chatMessage`, `DateTimeOffset`.
+    pub last_modified_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `lastEditedDateTime` of `chatMessage`, `DateTimeOffset`.
+    pub last_edited_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `deletedDateTime` of `chatMessage`, `DateTimeOffset`.
+    pub deleted_date_time: crate::Property<crate::DateTimeOffset>,
+    /// JSON `subject` of `chatMessage`, `String`.
+    pub subject: crate::Property<::std::string::String>,
+    /// JSON `summary` of `chatMessage`, `String`.
+    pub summary: crate::Property<::std::string::String>,
+    /// JSON `chatId` of `chatMessage`, `String`.
+    pub chat_id: crate::Property<::std::string::String>,
+    /// JSON `importance` of `chatMessage`, `chatMessageImportance`; never `null` according to the metadata.
+    pub importance: crate::Property<crate::ChatMessageImportance>,
+    /// JSON `locale` of `chatMessage`, `String`; never `null` according to the metadata.
+    pub locale: crate::Property<::std::string::String>,
+    /// JSON `webUrl` of `chatMessage`, `String`.
+    pub web_url: crate::Property<::std::string::String>,
+    /// JSON `channelIdentity` of `chatMessage`, `channelIdentity`.
+    pub channel_identity: crate::Property<crate::ChannelIdentity>,
+    /// JSON `policyViolation` of `chatMessage`, `chatMessagePolicyViolation`.
+    pub policy_violation: crate::Property<
+        ::std::boxed::Box<crate::ChatMessagePolicyViolation>,
+    >,
     /// What happened, for system event messages; the concrete type comes from `@odata.type`.
     /// JSON `eventDetail` of `chatMessage`, `eventMessageDetail`.
     pub event_detail: crate::Property<crate::EventMessageDetail>,
     /// The sender; `null` for system event messages.
     /// JSON `from` of `chatMessage`, `chatMessageFromIdentitySet`.
     pub from: crate::Property<::std::boxed::Box<crate::ChatMessageFromIdentitySet>>,
-    /// JSON `importance` of `chatMessage`, `chatMessageImportance`; never `null` according to the metadata.
-    pub importance: crate::Property<crate::ChatMessageImportance>,
-    /// JSON `lastEditedDateTime` of `chatMessage`, `DateTimeOffset`.
-    pub last_edited_date_time: crate::Property<crate::DateTimeOffset>,
-    /// JSON `lastModifiedDateTime` of `chatMessage`, `DateTimeOffset`.
-    pub last_modified_date_time: crate::Property<crate::DateTimeOffset>,
-    /// JSON `locale` of `chatMessage`, `String`; never `null` according to the metadata.
-    pub locale: crate::Property<::std::string::String>,
+    /// JSON `body` of `chatMessage`, `itemBody`; never `null` according to the metadata.
+    pub body: crate::Property<crate::ItemBody>,
+    /// JSON `attachments` of `chatMessage`, `chatMessageAttachment[]`.
+    pub attachments: crate::Property<::std::vec::Vec<crate::ChatMessageAttachment>>,
     /// JSON `mentions` of `chatMessage`, `chatMessageMention[]`.
     pub mentions: crate::Property<::std::vec::Vec<crate::ChatMessageMention>>,
-    /// JSON `messageHistory` of `chatMessage`, `chatMessageHistoryItem[]`.
-    pub message_history: crate::Property<::std::vec::Vec<crate::ChatMessageHistoryItem>>,
-    /// The kind of message. Without `Prefer: include-unknown-enum-members` system events come back as `unknownFutureValue`.
-    /// JSON `messageType` of `chatMessage`, `chatMessageType`; never `null` according to the metadata.
-    pub message_type: crate::Property<crate::ChatMessageType>,
-    /// JSON `policyViolation` of `chatMessage`, `chatMessagePolicyViolation`.
-    pub policy_violation: crate::Property<
-        ::std::boxed::Box<crate::ChatMessagePolicyViolation>,
-    >,
     /// JSON `reactions` of `chatMessage`, `chatMessageReaction[]`.
     pub reactions: crate::Property<::std::vec::Vec<crate::ChatMessageReaction>>,
-    /// JSON `replyToId` of `chatMessage`, `String`.
-    pub reply_to_id: crate::Property<::std::string::String>,
-    /// JSON `subject` of `chatMessage`, `String`.
-    pub subject: crate::Property<::std::string::String>,
-    /// JSON `summary` of `chatMessage`, `String`.
-    pub summary: crate::Property<::std::string::String>,
-    /// JSON `webUrl` of `chatMessage`, `String`.
-    pub web_url: crate::Property<::std::string::String>,
+    /// JSON `messageHistory` of `chatMessage`, `chatMessageHistoryItem[]`.
+    pub message_history: crate::Property<::std::vec::Vec<crate::ChatMessageHistoryItem>>,
     /// JSON `hostedContents` of `chatMessage`, `chatMessageHostedContent[]`; a navigation property, present only under `$expand`.
     pub hosted_contents: crate::Property<
         ::std::vec::Vec<crate::ChatMessageHostedContent>,
@@ -3387,28 +3394,28 @@ impl crate::model::Model for TargetedChatMessage {
     const EXPECTING: &'static str = "a `targetedChatMessage` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
         out.property("id", &self.id)
-            .property("attachments", &self.attachments)
-            .property("body", &self.body)
-            .property("channelIdentity", &self.channel_identity)
-            .property("chatId", &self.chat_id)
-            .property("createdDateTime", &self.created_date_time)
-            .property("deletedDateTime", &self.deleted_date_time)
-            .property("etag", &self.etag)
-            .property("eventDetail", &self.event_detail)
-            .property("from", &self.from)
-            .property("importance", &self.importance)
-            .property("lastEditedDateTime", &self.last_edited_date_time)
-            .property("lastModifiedDateTime", &self.last_modified_date_time)
-            .property("locale", &self.locale)
-            .property("mentions", &self.mentions)
-            .property("messageHistory", &self.message_history)
-            .property("messageType", &self.message_type)
-            .property("policyViolation", &self.policy_violation)
-            .property("reactions", &self.reactions)
             .property("replyToId", &self.reply_to_id)
+            .property("etag", &self.etag)
+            .property("messageType", &self.message_type)
+            .property("createdDateTime", &self.created_date_time)
+            .property("lastModifiedDateTime", &self.last_modified_date_time)
+            .property("lastEditedDateTime", &self.last_edited_date_time)
+            .property("deletedDateTime", &self.deleted_date_time)
             .property("subject", &self.subject)
             .property("summary", &self.summary)
+            .property("chatId", &self.chat_id)
+            .property("importance", &self.importance)
+            .property("locale", &self.locale)
             .property("webUrl", &self.web_url)
+            .property("channelIdentity", &self.channel_identity)
+            .property("policyViolation", &self.policy_violation)
+            .property("eventDetail", &self.event_detail)
+            .property("from", &self.from)
+            .property("body", &self.body)
+            .property("attachments", &self.attachments)
+            .property("mentions", &self.mentions)
+            .property("reactions", &self.reactions)
+            .property("messageHistory", &self.message_history)
             .property("hostedContents", &self.hosted_contents)
             .property("replies", &self.replies)
             .property("recipient", &self.recipient)
@@ -3416,28 +3423,28 @@ impl crate::model::Model for TargetedChatMessage {
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
             "id" => read.value(&mut self.id),
-            "attachments" => read.value(&mut self.attachments),
-            "body" => read.value(&mut self.body),
-            "channelIdentity" => read.value(&mut self.channel_identity),
-            "chatId" => read.value(&mut self.chat_id),
-            "createdDateTime" => read.value(&mut self.created_date_time),
-            "deletedDateTime" => read.value(&mut self.deleted_date_time),
-            "etag" => read.value(&mut self.etag),
-            "eventDetail" => read.value(&mut self.event_detail),
-            "from" => read.value(&mut self.from),
-            "importance" => read.value(&mut self.importance),
-            "lastEditedDateTime" => read.value(&mut self.last_edited_date_time),
-            "lastModifiedDateTime" => read.value(&mut self.last_modified_date_time),
-            "locale" => read.value(&mut self.locale),
-            "mentions" => read.value(&mut self.mentions),
-            "messageHistory" => read.value(&mut self.message_history),
-            "messageType" => read.value(&mut self.message_type),
-            "policyViolation" => read.value(&mut self.policy_violation),
-            "reactions" => read.value(&mut self.reactions),
             "replyToId" => read.value(&mut self.reply_to_id),
+            "etag" => read.value(&mut self.etag),
+            "messageType" => read.value(&mut self.message_type),
+            "createdDateTime" => read.value(&mut self.created_date_time),
+            "lastModifiedDateTime" => read.value(&mut self.last_modified_date_time),
+            "lastEditedDateTime" => read.value(&mut self.last_edited_date_time),
+            "deletedDateTime" => read.value(&mut self.deleted_date_time),
             "subject" => read.value(&mut self.subject),
             "summary" => read.value(&mut self.summary),
+            "chatId" => read.value(&mut self.chat_id),
+            "importance" => read.value(&mut self.importance),
+            "locale" => read.value(&mut self.locale),
             "webUrl" => read.value(&mut self.web_url),
+            "channelIdentity" => read.value(&mut self.channel_identity),
+            "policyViolation" => read.value(&mut self.policy_violation),
+            "eventDetail" => read.value(&mut self.event_detail),
+            "from" => read.value(&mut self.from),
+            "body" => read.value(&mut self.body),
+            "attachments" => read.value(&mut self.attachments),
+            "mentions" => read.value(&mut self.mentions),
+            "reactions" => read.value(&mut self.reactions),
+            "messageHistory" => read.value(&mut self.message_history),
             "hostedContents" => read.value(&mut self.hosted_contents),
             "replies" => read.value(&mut self.replies),
             "recipient" => read.value(&mut self.recipient),
@@ -3978,10 +3985,10 @@ impl crate::model::Model for TeamsTabConfiguration {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamworkApplicationIdentity {
-    /// JSON `displayName` of `identity`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `id` of `identity`, `String`.
     pub id: crate::Property<::std::string::String>,
+    /// JSON `displayName` of `identity`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// JSON `applicationIdentityType` of `teamworkApplicationIdentity`, `teamworkApplicationIdentityType`.
     pub application_identity_type: crate::Property<
         crate::TeamworkApplicationIdentityType,
@@ -3992,14 +3999,14 @@ pub struct TeamworkApplicationIdentity {
 impl crate::model::Model for TeamworkApplicationIdentity {
     const EXPECTING: &'static str = "a `teamworkApplicationIdentity` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
-        out.property("displayName", &self.display_name)
-            .property("id", &self.id)
+        out.property("id", &self.id)
+            .property("displayName", &self.display_name)
             .property("applicationIdentityType", &self.application_identity_type)
     }
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
-            "displayName" => read.value(&mut self.display_name),
             "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
             "applicationIdentityType" => read.value(&mut self.application_identity_type),
             _ => read.other(&mut self.additional_properties),
         }
@@ -4071,10 +4078,10 @@ impl crate::OpenEnum for TeamworkCallEventType {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamworkConversationIdentity {
-    /// JSON `displayName` of `identity`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `id` of `identity`, `String`.
     pub id: crate::Property<::std::string::String>,
+    /// JSON `displayName` of `identity`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// JSON `conversationIdentityType` of `teamworkConversationIdentity`, `teamworkConversationIdentityType`.
     pub conversation_identity_type: crate::Property<
         crate::TeamworkConversationIdentityType,
@@ -4085,14 +4092,14 @@ pub struct TeamworkConversationIdentity {
 impl crate::model::Model for TeamworkConversationIdentity {
     const EXPECTING: &'static str = "a `teamworkConversationIdentity` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
-        out.property("displayName", &self.display_name)
-            .property("id", &self.id)
+        out.property("id", &self.id)
+            .property("displayName", &self.display_name)
             .property("conversationIdentityType", &self.conversation_identity_type)
     }
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
-            "displayName" => read.value(&mut self.display_name),
             "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
             "conversationIdentityType" => {
                 read.value(&mut self.conversation_identity_type)
             }
@@ -4196,22 +4203,22 @@ impl crate::model::Model for TeamworkOnlineMeetingInfo {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamworkTagIdentity {
-    /// JSON `displayName` of `identity`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `id` of `identity`, `String`.
     pub id: crate::Property<::std::string::String>,
+    /// JSON `displayName` of `identity`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// Properties the schema does not declare, kept as their JSON text and written back.
     pub additional_properties: crate::AdditionalProperties,
 }
 impl crate::model::Model for TeamworkTagIdentity {
     const EXPECTING: &'static str = "a `teamworkTagIdentity` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
-        out.property("displayName", &self.display_name).property("id", &self.id)
+        out.property("id", &self.id).property("displayName", &self.display_name)
     }
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
-            "displayName" => read.value(&mut self.display_name),
             "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
             _ => read.other(&mut self.additional_properties),
         }
     }
@@ -4222,10 +4229,10 @@ impl crate::model::Model for TeamworkTagIdentity {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TeamworkUserIdentity {
-    /// JSON `displayName` of `identity`, `String`.
-    pub display_name: crate::Property<::std::string::String>,
     /// JSON `id` of `identity`, `String`.
     pub id: crate::Property<::std::string::String>,
+    /// JSON `displayName` of `identity`, `String`.
+    pub display_name: crate::Property<::std::string::String>,
     /// JSON `userIdentityType` of `teamworkUserIdentity`, `teamworkUserIdentityType`.
     pub user_identity_type: crate::Property<crate::TeamworkUserIdentityType>,
     /// Properties the schema does not declare, kept as their JSON text and written back.
@@ -4234,14 +4241,14 @@ pub struct TeamworkUserIdentity {
 impl crate::model::Model for TeamworkUserIdentity {
     const EXPECTING: &'static str = "a `teamworkUserIdentity` object";
     fn write<W: crate::model::Write>(&self, out: W) -> W {
-        out.property("displayName", &self.display_name)
-            .property("id", &self.id)
+        out.property("id", &self.id)
+            .property("displayName", &self.display_name)
             .property("userIdentityType", &self.user_identity_type)
     }
     fn read<R: crate::model::Read>(&mut self, read: R) -> R::Done {
         match read.key() {
-            "displayName" => read.value(&mut self.display_name),
             "id" => read.value(&mut self.id),
+            "displayName" => read.value(&mut self.display_name),
             "userIdentityType" => read.value(&mut self.user_identity_type),
             _ => read.other(&mut self.additional_properties),
         }

@@ -58,13 +58,14 @@
 //! use graph_models::{AadUserConversationMember, ConversationMember, Property};
 //!
 //! let mut member = AadUserConversationMember::default();
-//! member.display_name = Property::Value("Adele Vance".to_owned());
 //! member.roles = Property::Value(vec!["owner".to_owned()]);
-//! // A polymorphic value is made from any of its structs, and writes its `@odata.type`.
+//! member.display_name = Property::Value("Adele Vance".to_owned());
+//! // A polymorphic value is made from any of its structs, and writes its `@odata.type`; the
+//! // properties follow in the order Graph writes them.
 //! let member = ConversationMember::from(member);
 //! assert_eq!(
 //!     serde_json::to_string(&member).unwrap(),
-//!     r##"{"@odata.type":"#microsoft.graph.aadUserConversationMember","displayName":"Adele Vance","roles":["owner"]}"##,
+//!     r##"{"@odata.type":"#microsoft.graph.aadUserConversationMember","roles":["owner"],"displayName":"Adele Vance"}"##,
 //! );
 //! ```
 

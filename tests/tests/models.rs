@@ -97,7 +97,7 @@ fn null_and_absent_stay_apart() {
     let message: ChatMessage = round_trip(json!({"id": "1", "subject": null, "from": null}));
     assert!(message.subject.is_null());
     assert!(message.summary.is_absent());
-    assert_eq!(serde_json::to_string(&message).unwrap(), r#"{"id":"1","from":null,"subject":null}"#);
+    assert_eq!(serde_json::to_string(&message).unwrap(), r#"{"id":"1","subject":null,"from":null}"#);
 }
 
 #[test]
