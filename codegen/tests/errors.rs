@@ -7,7 +7,7 @@ fn each_invalid_schema_reports_located_errors() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/invalid");
     let mut cases: Vec<_> = std::fs::read_dir(&root).unwrap().map(|it| it.unwrap().path()).collect();
     cases.sort();
-    assert!(cases.len() >= 10);
+    assert!(!cases.is_empty(), "no cases in {}", root.display());
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let errors = match codegen::generate(&case) {

@@ -182,19 +182,14 @@ pub fn hosted_content_refs(raw: &str) -> Vec<HostedContentRef> {
     let Ok(columns) = serde_json::from_str::<Columns>(raw) else { return Vec::new() };
     let (Some(chat), Some(message)) = (columns.chat_id.as_deref(), columns.id.as_deref()) else { return Vec::new() };
     let body = columns.body.as_ref().and_then(|it| it.content.as_deref()).unwrap_or_default();
-    let mut refs: Vec<HostedContentRef> = body
-        .split("/hostedContents/")
-        .skip(1)
-        .filter_map(|rest| rest.split_once("/$value").map(|(id, _)| id))
-        .filter(|id| !id.is_empty() && !id.contains(['/', '"', '<', ' ']))
+    graph_models::hosted_content_ids(body)
+        .into_iter()
         .map(|id| HostedContentRef {
             chat_id: chat.to_owned(),
             message_id: message.to_owned(),
             content_id: id.to_owned(),
         })
-        .collect();
-    refs.dedup();
-    refs
+        .collect()
 }
 
 #[derive(Deserialize, Default)]

@@ -186,9 +186,9 @@ pub async fn list_messages(
 }
 
 /// `2024-01-01 00:39`.
-const TIME_WIDTH: usize = 16;
+pub(crate) const TIME_WIDTH: usize = 16;
 /// Sender names are clipped to this.
-const NAME_WIDTH: usize = 24;
+pub(crate) const NAME_WIDTH: usize = 24;
 
 pub(crate) fn message_row(message: &ChatMessage, names: &Names) -> Vec<String> {
     let (from, body) = if let Some(detail) = message.event_detail.get() {

@@ -4,7 +4,9 @@
 //! Graph removes it, and deleted on Ctrl-C, even one pressed while it was being created.
 
 use crate::cli::Listen;
+use crate::commands::{NAME_WIDTH, TIME_WIDTH};
 use crate::error::CliError;
+use crate::render::Table;
 use graph_client::{GraphClient, NewSubscription, ResourceEncryption, SubscriptionResource};
 use graph_models::{ChangeType, LifecycleEventType};
 use graph_notifications::{Decryptor, Event, Receiver, TokenValidator};
@@ -18,31 +20,10 @@ const CERTIFICATE_ID: &str = "graph-chat-listen";
 /// Runs until Ctrl-C (or the receiver stops), then deletes the subscription.
 pub async fn listen(client: &GraphClient, listen: Listen, json: bool, out: &mut impl Write) -> Result<(), CliError> {
     let Listen { port, key, cert, chat, user, notification_url, minutes, jwks, app_id } = listen;
-    let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(CliError::file("read", path));
-    let decryptor = Decryptor::from_pem(&read(&key)?)
-        .map_err(|reason| CliError::Usage(format!("--key `{}`: {reason}", key.display())))?
-        .certificate_id(CERTIFICATE_ID);
-    let certificate = certificate_base64(&read(&cert)?)
-        .ok_or_else(|| CliError::Usage(format!("--cert `{}`: not a PEM certificate", cert.display())))?;
     let client_state = random_state();
-    let mut receiver = Receiver::new().client_state(client_state.clone()).decryptor(decryptor);
-    if let (Some(jwks), Some(app_id)) = (jwks, app_id) {
-        let validator =
-            TokenValidator::new(&key_set(&jwks).await?, app_id).map_err(|it| CliError::Usage(it.to_string()))?;
-        receiver = receiver.validation_tokens(validator);
-    }
-    let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await?;
-    let address = listener.local_addr()?;
-    let (router, mut events) = graph_notifications::webhook::router("/notifications", receiver, 256);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    let url = notification_url.unwrap_or_else(|| format!("http://{address}/notifications"));
+    let (receiver, certificate) = receiver(&key, &cert, jwks.zip(app_id), &client_state).await?;
+    let webhook = Webhook::serve(port, receiver).await?;
+    let url = notification_url.unwrap_or_else(|| format!("http://{}/notifications", webhook.address));
     let resource = match (chat, user) {
         (Some(chat), _) => SubscriptionResource::Chat(chat),
         (None, Some(user)) => SubscriptionResource::User(user),
@@ -55,6 +36,70 @@ pub async fn listen(client: &GraphClient, listen: Listen, json: bool, out: &mut 
     }
     new.client_state = Some(client_state);
     new.include_resource_data = Some(ResourceEncryption { certificate, certificate_id: CERTIFICATE_ID.to_owned() });
+    let result = subscribed(client, new, lifetime, &url, webhook.events, Printer::new(out, json)).await;
+    let _ = webhook.stop.send(());
+    let _ = webhook.server.await;
+    result
+}
+
+/// The receiver that checks and decrypts what Graph posts, and the certificate (base64 DER) to
+/// subscribe with; validation tokens are checked when a key set and the app id are given.
+async fn receiver(
+    key: &std::path::Path,
+    cert: &std::path::Path,
+    tokens: Option<(String, String)>,
+    client_state: &str,
+) -> Result<(Receiver, String), CliError> {
+    let read = |path: &std::path::Path| std::fs::read_to_string(path).map_err(CliError::file("read", path));
+    let decryptor = Decryptor::from_pem(&read(key)?)
+        .map_err(|reason| CliError::Usage(format!("--key `{}`: {reason}", key.display())))?
+        .certificate_id(CERTIFICATE_ID);
+    let certificate = certificate_base64(&read(cert)?)
+        .ok_or_else(|| CliError::Usage(format!("--cert `{}`: not a PEM certificate", cert.display())))?;
+    let mut receiver = Receiver::new().client_state(client_state).decryptor(decryptor);
+    if let Some((jwks, app_id)) = tokens {
+        let validator =
+            TokenValidator::new(&key_set(&jwks).await?, app_id).map_err(|it| CliError::Usage(it.to_string()))?;
+        receiver = receiver.validation_tokens(validator);
+    }
+    Ok((receiver, certificate))
+}
+
+/// The webhook on 127.0.0.1, serving until told to stop.
+struct Webhook {
+    address: std::net::SocketAddr,
+    events: graph_notifications::webhook::Deliveries,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Webhook {
+    async fn serve(port: u16, receiver: Receiver) -> Result<Webhook, CliError> {
+        let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await?;
+        let address = listener.local_addr()?;
+        let (router, events) = graph_notifications::webhook::router("/notifications", receiver, 256);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Webhook { address, events, stop, server })
+    }
+}
+
+/// Creates the subscription, prints what comes until Ctrl-C or the end of `events`, keeping the
+/// subscription alive, then deletes it.
+async fn subscribed(
+    client: &GraphClient,
+    new: NewSubscription,
+    lifetime: SignedDuration,
+    url: &str,
+    mut events: graph_notifications::webhook::Deliveries,
+    mut rows: Printer<'_, impl Write>,
+) -> Result<(), CliError> {
     // One Ctrl-C listener for the whole run: a Ctrl-C while a request is on its way is kept for
     // the next look, and one during the creation deletes what was created.
     let ctrl_c = tokio::signal::ctrl_c();
@@ -69,7 +114,6 @@ pub async fn listen(client: &GraphClient, listen: Listen, json: bool, out: &mut 
     crate::notice(format_args!("graph-chat: listening on {url} (subscription {}); Ctrl-C to stop", live.id));
     let renewal = tokio::time::sleep_until(live.renew_at);
     tokio::pin!(renewal);
-    let mut rows = Printer { json, table_started: false };
     let result = loop {
         if stopping {
             break Ok(());
@@ -77,7 +121,7 @@ pub async fn listen(client: &GraphClient, listen: Listen, json: bool, out: &mut 
         let step = tokio::select! {
             event = futures::StreamExt::next(&mut events) => match event {
                 Some(Ok(Event::Lifecycle { event, .. })) => live.lifecycle(&event).await,
-                Some(Ok(event)) => rows.print(out, &event).map_err(CliError::from),
+                Some(Ok(event)) => rows.print(&event).map_err(CliError::from),
                 // A refused delivery is Graph's or an attacker's problem, not a reason to stop.
                 Some(Err(error)) => {
                     crate::notice(format_args!("graph-chat: refused a notification delivery: {error}"));
@@ -97,8 +141,6 @@ pub async fn listen(client: &GraphClient, listen: Listen, json: bool, out: &mut 
         renewal.as_mut().reset(live.renew_at);
     };
     let deleted = subscriptions.delete(&live.id).await;
-    let _ = stop.send(());
-    let _ = server.await;
     match (result, deleted) {
         (Err(error), _) => Err(error),
         (Ok(()), Err(error)) => Err(error.into()),
@@ -198,14 +240,23 @@ fn granted(subscription: &graph_models::Subscription) -> Option<Timestamp> {
     subscription.expiration_date_time.get()?.to_timestamp().ok()
 }
 
-/// Messages as they come: JSON lines exactly as decrypted, or table rows.
-struct Printer {
-    json: bool,
-    table_started: bool,
+/// Messages as they come: JSON lines exactly as decrypted, or the rows of one table.
+enum Printer<'a, W: Write> {
+    Json(&'a mut W),
+    Table(Table<'a, W>),
 }
 
-impl Printer {
-    fn print(&mut self, out: &mut impl Write, event: &Event) -> std::io::Result<()> {
+impl<'a, W: Write> Printer<'a, W> {
+    fn new(out: &'a mut W, json: bool) -> Self {
+        match json {
+            true => Printer::Json(out),
+            false => {
+                Printer::Table(Table::new(out, &["change", "time", "from", "message"], &[8, TIME_WIDTH, NAME_WIDTH]))
+            }
+        }
+    }
+
+    fn print(&mut self, event: &Event) -> std::io::Result<()> {
         let Event::Message { change, resource, message, .. } = event else { return Ok(()) };
         let change = match change {
             ChangeType::Created => "created",
@@ -213,22 +264,23 @@ impl Printer {
             ChangeType::Deleted => "deleted",
             other => other.as_str(),
         };
-        match (message, self.json) {
-            (Some(message), true) => crate::jsonl::write_line(out, message.raw.get().as_bytes())?,
-            (None, true) => writeln!(out, "{}", serde_json::json!({ "changeType": change, "resource": resource }))?,
-            (message, false) => {
-                if !self.table_started {
-                    writeln!(out, "{:<8}  {:<16}  {:<24}  MESSAGE", "CHANGE", "TIME", "FROM")?;
-                    self.table_started = true;
+        match self {
+            Printer::Json(out) => {
+                match message {
+                    Some(message) => crate::jsonl::write_line(out, message.raw.get().as_bytes())?,
+                    None => writeln!(out, "{}", serde_json::json!({ "changeType": change, "resource": resource }))?,
                 }
+                out.flush()
+            }
+            Printer::Table(table) => {
                 let row = match message {
                     Some(message) => crate::commands::message_row(&message.message, &Default::default()),
                     None => vec!["-".to_owned(), "-".to_owned(), resource.clone()],
                 };
-                writeln!(out, "{change:<8}  {:<16}  {:<24}  {}", row[0], row[1], row[2])?;
+                table.row(&[[change.to_owned()].as_slice(), &row].concat())?;
+                table.flush()
             }
         }
-        out.flush()
     }
 }
 

@@ -31,6 +31,11 @@ impl<'a, W: std::io::Write> Table<'a, W> {
         self.start()
     }
 
+    /// Flushes the rows so far, for a table of events that come one at a time.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+
     fn start(&mut self) -> std::io::Result<()> {
         if self.started {
             return Ok(());

@@ -5,84 +5,68 @@ use crate::dataset::{ChatRef, Dataset};
 use crate::generate::IMAGE_PNG;
 use crate::odata::ODataError;
 use crate::query::Options;
-use crate::routes::{find_chat, includes_evolvable, json_response, Entity, Owner, Result};
+use crate::routes::{collection, includes_evolvable, json_response, Entity, Result, ScopedChat};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use graph_models::{ChatMessage, ChatMessageHostedContent, Page, PinnedChatMessageInfo, Property};
+use graph_models::{ChatMessage, ChatMessageHostedContent, PinnedChatMessageInfo, Property};
 use serde::Deserialize;
 use std::sync::Arc;
 
-/// `{chat}` and `{message}` of a route (`{user}`, if any, is the [`Owner`]'s).
+/// `{message}` of a route (`{chat}` is the [`ScopedChat`]'s).
 #[derive(Deserialize)]
-pub struct MessagePath {
-    chat: String,
+pub struct MessageId {
     message: String,
 }
 
-/// `{chat}`, `{message}` and `{content}` of a route.
+/// `{message}` and `{content}` of a route.
 #[derive(Deserialize)]
-pub struct ContentPath {
-    chat: String,
+pub struct ContentId {
     message: String,
     content: String,
 }
 
-/// `{chat}` of a route.
-#[derive(Deserialize)]
-pub struct ChatPath {
-    chat: String,
-}
-
 pub async fn get_message(
     State(state): State<Arc<AppState>>,
-    Owner(user): Owner,
-    Path(MessagePath { chat, message }): Path<MessagePath>,
+    scoped: ScopedChat,
+    Path(MessageId { message }): Path<MessageId>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let (_, found) = message_of(&state.dataset, user, &chat, &message)?;
-    let entity =
-        Entity { context: format!("{}/v1.0/$metadata#chats('{chat}')/messages/$entity", state.origin), value: found };
-    Ok(json_response(&entity, !includes_evolvable(&headers)))
+    let found = message_of(&state.dataset, &scoped, &message)?;
+    let context = format!("{}/v1.0/$metadata#chats('{}')/messages/$entity", state.origin, scoped.id);
+    Ok(json_response(&Entity { context, value: found }, !includes_evolvable(&headers)))
 }
 
 pub async fn list_hosted_contents(
     State(state): State<Arc<AppState>>,
-    Owner(user): Owner,
-    Path(MessagePath { chat, message }): Path<MessagePath>,
+    scoped: ScopedChat,
+    Path(MessageId { message }): Path<MessageId>,
 ) -> Result<Response> {
-    let (_, found) = message_of(&state.dataset, user, &chat, &message)?;
-    let value: Vec<ChatMessageHostedContent> = hosted_content_ids(&found)
+    let found = message_of(&state.dataset, &scoped, &message)?;
+    let value: Vec<ChatMessageHostedContent> = found
+        .hosted_content_ids()
         .into_iter()
         .map(|id| {
             let mut content = ChatMessageHostedContent::default();
-            content.id = Property::Value(id);
+            content.id = Property::Value(id.to_owned());
             // Always null in the JSON, as the service sends it: the bytes are at `$value`.
             content.content_bytes = Property::Null;
             content.content_type = Property::Value("image/png".to_owned());
             content
         })
         .collect();
-    let page = Page {
-        context: Property::Value(format!(
-            "{}/v1.0/$metadata#chats('{chat}')/messages('{message}')/hostedContents",
-            state.origin
-        )),
-        count: Property::Value(value.len() as i64),
-        value,
-        ..Default::default()
-    };
-    Ok(json_response(&page, false))
+    let context = format!("chats('{}')/messages('{message}')/hostedContents", scoped.id);
+    Ok(collection(&state, &context, value, None, false))
 }
 
 pub async fn hosted_content_value(
     State(state): State<Arc<AppState>>,
-    Owner(user): Owner,
-    Path(ContentPath { chat, message, content }): Path<ContentPath>,
+    scoped: ScopedChat,
+    Path(ContentId { message, content }): Path<ContentId>,
 ) -> Result<Response> {
-    let (_, found) = message_of(&state.dataset, user, &chat, &message)?;
-    if !hosted_content_ids(&found).contains(&content) {
+    let found = message_of(&state.dataset, &scoped, &message)?;
+    if !found.hosted_content_ids().contains(&content.as_str()) {
         return Err(ODataError::not_found(format!("Hosted content '{content}' was not found.")));
     }
     Ok((StatusCode::OK, [("content-type", "image/png")], IMAGE_PNG).into_response())
@@ -92,8 +76,7 @@ pub async fn hosted_content_value(
 /// multiple of four, with the message under `message` when `$expand=message` asks for it.
 pub async fn list_pinned_messages(
     State(state): State<Arc<AppState>>,
-    Owner(user): Owner,
-    Path(ChatPath { chat }): Path<ChatPath>,
+    ScopedChat { chat: chat_ref, id }: ScopedChat,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response> {
@@ -103,7 +86,6 @@ pub async fn list_pinned_messages(
         [only] if only == "message" => true,
         _ => return Err(ODataError::bad_request("Only $expand=message is supported for pinned messages.")),
     };
-    let chat_ref = find_chat(&state.dataset, user, &chat)?;
     let pinned = match chat_ref {
         ChatRef::Generated(c) if c % 4 == 0 && state.dataset.message_count(chat_ref) > 0 => {
             vec![state.dataset.message(chat_ref, 0)]
@@ -121,29 +103,11 @@ pub async fn list_pinned_messages(
             info
         })
         .collect();
-    let page = Page {
-        context: Property::Value(format!("{}/v1.0/$metadata#chats('{chat}')/pinnedMessages", state.origin)),
-        count: Property::Value(value.len() as i64),
-        value,
-        ..Default::default()
-    };
-    Ok(json_response(&page, !includes_evolvable(&headers)))
+    Ok(collection(&state, &format!("chats('{id}')/pinnedMessages"), value, None, !includes_evolvable(&headers)))
 }
 
-fn message_of(dataset: &Dataset, user: usize, chat: &str, message: &str) -> Result<(ChatRef, ChatMessage)> {
-    let chat_ref = find_chat(dataset, user, chat)?;
-    let found = dataset
-        .find_message(chat_ref, message)
-        .ok_or_else(|| ODataError::not_found(format!("Message '{message}' was not found.")))?;
-    Ok((chat_ref, found))
-}
-
-/// The hosted contents a message's body points at (`.../hostedContents/{id}/$value`).
-pub fn hosted_content_ids(message: &ChatMessage) -> Vec<String> {
-    let body = message.body.get().and_then(|it| it.content.get()).map(String::as_str).unwrap_or_default();
-    body.split("/hostedContents/")
-        .skip(1)
-        .filter_map(|rest| rest.split_once("/$value").map(|(id, _)| id.to_owned()))
-        .filter(|id| !id.is_empty() && !id.contains(['/', '"']))
-        .collect()
+fn message_of(dataset: &Dataset, scoped: &ScopedChat, message: &str) -> Result<ChatMessage> {
+    dataset
+        .find_message(scoped.chat, message)
+        .ok_or_else(|| ODataError::not_found(format!("Message '{message}' was not found.")))
 }

@@ -10,7 +10,7 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::Router;
 use graph_models::{Chat, Page, Property};
 use serde::Deserialize;
@@ -22,10 +22,24 @@ pub(crate) const SCAN_LIMIT: usize = 10_000;
 
 /// The routes, all under `/v1.0`.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
-        .route("/v1.0/chats", get(list_chats))
-        .route("/v1.0/me/chats", get(list_chats))
-        .route("/v1.0/users/{user}/chats", get(list_chats))
+    // Each of these is served under every scope: `/chats`, `/me/chats` and `/users/{user}/chats`.
+    let scoped: [(&str, MethodRouter<Arc<AppState>>); 8] = [
+        ("", get(list_chats)),
+        ("/{chat}", get(get_chat)),
+        ("/{chat}/messages", get(list_messages)),
+        ("/{chat}/members", get(list_members)),
+        ("/{chat}/pinnedMessages", get(contents::list_pinned_messages)),
+        ("/{chat}/messages/{message}", get(contents::get_message)),
+        ("/{chat}/messages/{message}/hostedContents", get(contents::list_hosted_contents)),
+        ("/{chat}/messages/{message}/hostedContents/{content}/$value", get(contents::hosted_content_value)),
+    ];
+    let mut router = Router::new();
+    for (path, handler) in scoped {
+        for scope in ["/v1.0/chats", "/v1.0/me/chats", "/v1.0/users/{user}/chats"] {
+            router = router.route(&format!("{scope}{path}"), handler.clone());
+        }
+    }
+    router
         .route("/v1.0/users/{user}/chats/getAllMessages", get(all_messages))
         // The SDKs call the function with OData's parentheses; the service accepts both.
         .route("/v1.0/users/{user}/chats/getAllMessages()", get(all_messages))
@@ -37,36 +51,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/mock/jwks", get(crate::notify::jwks))
         .route("/v1.0/subscriptions", get(crate::notify::list).post(crate::notify::create))
         .route("/v1.0/subscriptions/{id}", axum::routing::patch(crate::notify::renew).delete(crate::notify::delete))
-        .route("/v1.0/chats/{chat}/messages/{message}", get(contents::get_message))
-        .route("/v1.0/me/chats/{chat}/messages/{message}", get(contents::get_message))
-        .route("/v1.0/users/{user}/chats/{chat}/messages/{message}", get(contents::get_message))
-        .route("/v1.0/chats/{chat}/messages/{message}/hostedContents", get(contents::list_hosted_contents))
-        .route("/v1.0/me/chats/{chat}/messages/{message}/hostedContents", get(contents::list_hosted_contents))
-        .route("/v1.0/users/{user}/chats/{chat}/messages/{message}/hostedContents", get(contents::list_hosted_contents))
-        .route(
-            "/v1.0/chats/{chat}/messages/{message}/hostedContents/{content}/$value",
-            get(contents::hosted_content_value),
-        )
-        .route(
-            "/v1.0/me/chats/{chat}/messages/{message}/hostedContents/{content}/$value",
-            get(contents::hosted_content_value),
-        )
-        .route(
-            "/v1.0/users/{user}/chats/{chat}/messages/{message}/hostedContents/{content}/$value",
-            get(contents::hosted_content_value),
-        )
-        .route("/v1.0/chats/{chat}/pinnedMessages", get(contents::list_pinned_messages))
-        .route("/v1.0/me/chats/{chat}/pinnedMessages", get(contents::list_pinned_messages))
-        .route("/v1.0/users/{user}/chats/{chat}/pinnedMessages", get(contents::list_pinned_messages))
-        .route("/v1.0/chats/{chat}", get(get_chat))
-        .route("/v1.0/me/chats/{chat}", get(get_chat))
-        .route("/v1.0/users/{user}/chats/{chat}", get(get_chat))
-        .route("/v1.0/chats/{chat}/messages", get(list_messages))
-        .route("/v1.0/me/chats/{chat}/messages", get(list_messages))
-        .route("/v1.0/users/{user}/chats/{chat}/messages", get(list_messages))
-        .route("/v1.0/chats/{chat}/members", get(list_members))
-        .route("/v1.0/me/chats/{chat}/members", get(list_members))
-        .route("/v1.0/users/{user}/chats/{chat}/members", get(list_members))
         .fallback(|uri: Uri| async move {
             ODataError::new(
                 StatusCode::NOT_FOUND,
@@ -103,10 +87,28 @@ impl FromRequestParts<Arc<AppState>> for Owner {
     }
 }
 
-/// The `{chat}` of a route; `{user}`, if any, is the [`Owner`]'s.
-#[derive(Deserialize)]
-struct ChatId {
-    chat: String,
+/// The chat of a route's `{chat}`, as the [`Owner`] sees it: a chat they are not in is not found.
+pub(crate) struct ScopedChat {
+    /// The chat.
+    pub(crate) chat: ChatRef,
+    /// Its id, as the route named it.
+    pub(crate) id: String,
+}
+
+impl FromRequestParts<Arc<AppState>> for ScopedChat {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> std::result::Result<Self, Response> {
+        #[derive(Deserialize)]
+        struct Params {
+            chat: String,
+        }
+        let Owner(user) = Owner::from_request_parts(parts, state).await?;
+        let Path(Params { chat: id }) =
+            Path::<Params>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let chat = find_chat(&state.dataset, user, &id).map_err(IntoResponse::into_response)?;
+        Ok(ScopedChat { chat, id })
+    }
 }
 
 async fn list_chats(
@@ -145,30 +147,26 @@ async fn list_chats(
 
 async fn get_chat(
     State(state): State<Arc<AppState>>,
-    Owner(user): Owner,
-    Path(ChatId { chat }): Path<ChatId>,
+    scoped: ScopedChat,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response> {
     let options = Options::parse(uri.query())?;
     let expand = Expand::parse(&options.expand)?;
-    let chat_ref = find_chat(&state.dataset, user, &chat)?;
     let entity = Entity {
         context: format!("{}/v1.0/$metadata#chats/$entity", state.origin),
-        value: expand.apply(&state.dataset, chat_ref),
+        value: expand.apply(&state.dataset, scoped.chat),
     };
     Ok(json_response(&entity, !includes_evolvable(&headers)))
 }
 
 async fn list_messages(
     State(state): State<Arc<AppState>>,
-    Owner(user): Owner,
-    Path(ChatId { chat }): Path<ChatId>,
+    ScopedChat { chat: chat_ref, .. }: ScopedChat,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response> {
     let options = Options::parse(uri.query())?;
-    let chat_ref = find_chat(&state.dataset, user, &chat)?;
     let ordered_by = match options.order_by.as_deref() {
         None => None,
         Some("lastModifiedDateTime desc") => Some(DateProperty::LastModified),
@@ -234,25 +232,13 @@ async fn all_messages(
     Ok(page(&state, &uri, &headers, value, next, "Collection(chatMessage)"))
 }
 
-async fn list_members(
-    State(state): State<Arc<AppState>>,
-    Owner(user): Owner,
-    Path(ChatId { chat }): Path<ChatId>,
-    uri: Uri,
-) -> Result<Response> {
+async fn list_members(State(state): State<Arc<AppState>>, scoped: ScopedChat, uri: Uri) -> Result<Response> {
     let options = Options::parse(uri.query())?;
     if options.top.is_some() || options.skip_token.is_some() {
         return Err(ODataError::bad_request("Paging is not supported for chat members."));
     }
-    let chat_ref = find_chat(&state.dataset, user, &chat)?;
-    let members = state.dataset.members(chat_ref);
-    let page = Page {
-        context: Property::Value(format!("{}/v1.0/$metadata#Collection(conversationMember)", state.origin)),
-        count: Property::Value(members.len() as i64),
-        value: members,
-        ..Default::default()
-    };
-    Ok(json_response(&page, false))
+    let members = state.dataset.members(scoped.chat);
+    Ok(collection(&state, "Collection(conversationMember)", members, None, false))
 }
 
 /// The options of a metered API (`api`, as its errors name it): its `model` is `A`, `B`, or none
@@ -368,8 +354,7 @@ pub(crate) fn find_chat(dataset: &Dataset, user: usize, chat: &str) -> Result<Ch
         .ok_or_else(|| ODataError::not_found(format!("Chat '{chat}' was not found.")))
 }
 
-/// A collection answer: the page, `@odata.count` of this page as the service writes it, and a
-/// nextLink that repeats the request with a new `$skiptoken`.
+/// A page of a collection that repeats the request with a new `$skiptoken` for the rest.
 fn page<T: serde::Serialize>(
     state: &AppState,
     uri: &Uri,
@@ -378,18 +363,27 @@ fn page<T: serde::Serialize>(
     next: Option<String>,
     context: &str,
 ) -> Response {
-    let next_link = match next {
-        Some(token) => Property::Value(link(state, uri, "$skiptoken", &token)),
-        None => Property::Absent,
-    };
+    let next_link = next.map(|token| link(state, uri, "$skiptoken", &token));
+    collection(state, context, value, next_link, !includes_evolvable(headers))
+}
+
+/// A collection answer: `@odata.context` (`$metadata#{context}`), `@odata.count` of this page as
+/// the service writes it, the items, and the nextLink, if any.
+pub(crate) fn collection<T: serde::Serialize>(
+    state: &AppState,
+    context: &str,
+    value: Vec<T>,
+    next_link: Option<String>,
+    downgrade_evolvable: bool,
+) -> Response {
     let page = Page {
         context: Property::Value(format!("{}/v1.0/$metadata#{context}", state.origin)),
         count: Property::Value(value.len() as i64),
-        next_link,
+        next_link: next_link.map_or(Property::Absent, Property::Value),
         value,
         ..Default::default()
     };
-    json_response(&page, !includes_evolvable(headers))
+    json_response(&page, downgrade_evolvable)
 }
 
 /// The request again with `key` (`$skiptoken` or `$deltatoken`) set to `token`, on the server's

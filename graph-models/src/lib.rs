@@ -95,6 +95,7 @@ pub use page::Page;
 pub use property::Property;
 pub(crate) use property::Redacted;
 pub use provenance::Provenance;
+pub use shortcuts::hosted_content_ids;
 pub use time::{DateTimeOffset, Duration};
 
 /// The generated types, re-exported at the crate root.

@@ -40,6 +40,12 @@ impl ChatMessage {
         self.body.get().is_some_and(|it| it.content_type.get() == Some(&BodyType::Html))
     }
 
+    /// The ids of the hosted contents (inline images) the body points at; see
+    /// [`hosted_content_ids`](crate::hosted_content_ids).
+    pub fn hosted_content_ids(&self) -> Vec<&str> {
+        crate::hosted_content_ids(self.body_content().unwrap_or_default())
+    }
+
     /// Whether the message was deleted (`deletedDateTime` is set; the body is then empty).
     pub fn is_deleted(&self) -> bool {
         self.deleted_date_time.is_value()
@@ -88,4 +94,23 @@ impl ConversationMember {
 
 fn first_identity(candidates: [&Property<Identity>; 3]) -> Option<&Identity> {
     candidates.into_iter().find_map(Property::get)
+}
+
+/// The ids of the hosted contents (inline images) an html body points at: the `{id}` of each
+/// `.../hostedContents/{id}/$value`, once each, in order. What cannot be an id (empty, or with a
+/// `/`, a quote, a `<` or a space in it) is passed over.
+///
+/// ```
+/// let body = r#"<img src="https://graph.microsoft.com/v1.0/chats/19:a@thread.v2/messages/1/hostedContents/aWQ=/$value">"#;
+/// assert_eq!(graph_models::hosted_content_ids(body), ["aWQ="]);
+/// ```
+pub fn hosted_content_ids(body: &str) -> Vec<&str> {
+    let mut ids: Vec<&str> = Vec::new();
+    let found = body.split("/hostedContents/").skip(1).filter_map(|rest| rest.split_once("/$value").map(|(id, _)| id));
+    for id in found.filter(|id| !id.is_empty() && !id.contains(['/', '"', '<', ' '])) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
 }
