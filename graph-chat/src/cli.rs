@@ -209,6 +209,15 @@ pub enum ModelArg {
     B,
 }
 
+impl From<ModelArg> for graph_client::Model {
+    fn from(model: ModelArg) -> Self {
+        match model {
+            ModelArg::A => graph_client::Model::A,
+            ModelArg::B => graph_client::Model::B,
+        }
+    }
+}
+
 /// `listen`'s options.
 #[derive(Debug, Args)]
 pub struct Listen {

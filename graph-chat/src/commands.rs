@@ -15,6 +15,31 @@ fn json_line<T: serde::Serialize>(out: &mut impl Write, value: &T) -> Result<(),
     Ok(crate::jsonl::write_value(out, value)?)
 }
 
+/// The columns of a table: names, and the widths of all but the last.
+type Columns = (&'static [&'static str], &'static [usize]);
+
+/// Writes each item as it arrives, a JSON line or a table row, so that the first appears at once
+/// and memory stays flat however long the listing.
+async fn write_items<T: serde::Serialize>(
+    out: &mut impl Write,
+    mut items: graph_client::Items<T>,
+    json: bool,
+    (header, widths): Columns,
+    row: impl Fn(&T) -> Vec<String>,
+) -> Result<(), CliError> {
+    if json {
+        while let Some(item) = items.try_next().await? {
+            json_line(out, &item)?;
+        }
+        return Ok(());
+    }
+    let mut rows = Table::new(out, header, widths);
+    while let Some(item) = items.try_next().await? {
+        rows.row(&row(&item))?;
+    }
+    Ok(rows.finish()?)
+}
+
 /// `chats list` and `chats get`.
 pub async fn chats(
     client: &GraphClient,
@@ -38,22 +63,10 @@ pub async fn chats(
             if let Some(top) = top {
                 request = request.top(top);
             }
-            let mut chats = request.items();
-            if json {
-                while let Some(chat) = chats.try_next().await? {
-                    json_line(out, &chat)?;
-                }
-                return Ok(());
-            }
-            // A user may be in thousands of chats: rows are written as they arrive. The id comes
-            // last, unpadded, to be copied into `messages list`.
+            // The id comes last, unpadded, to be copied into `messages list`.
             let header = &["type", "topic", "members", "last message", "time", "id"];
             let widths = &[CHAT_TYPE_WIDTH, TOPIC_WIDTH, MEMBERS_WIDTH, PREVIEW_WIDTH, TIME_WIDTH];
-            let mut rows = Table::new(out, header, widths);
-            while let Some(chat) = chats.try_next().await? {
-                rows.row(&chat_row(&chat))?;
-            }
-            rows.finish()?;
+            write_items(out, request.items(), json, (header, widths), chat_row).await?;
         }
         ChatsCommand::Get { chat_id, expand } => {
             let mut request = client.chat(&chat_id).get();
@@ -169,20 +182,8 @@ pub async fn list_messages(
     if let Some(until) = until {
         request = request.modified_before(until);
     }
-    let mut messages = request.items();
-    if json {
-        while let Some(message) = messages.try_next().await? {
-            json_line(out, &message)?;
-        }
-        return Ok(());
-    }
-    // A chat may hold years of messages: rows are written as they arrive, not held for a table.
-    let mut rows = Table::new(out, &["time", "from", "message"], &[TIME_WIDTH, NAME_WIDTH]);
-    while let Some(message) = messages.try_next().await? {
-        rows.row(&message_row(&message, &names))?;
-    }
-    rows.finish()?;
-    Ok(())
+    let columns: Columns = (&["time", "from", "message"], &[TIME_WIDTH, NAME_WIDTH]);
+    write_items(out, request.items(), json, columns, |message| message_row(message, &names)).await
 }
 
 /// `2024-01-01 00:39`.
@@ -227,31 +228,24 @@ pub async fn members(
     out: &mut impl Write,
 ) -> Result<(), CliError> {
     let MembersCommand::List { chat_id } = command;
-    let mut members = client.chat(&chat_id).members().items();
-    if json {
-        while let Some(member) = members.try_next().await? {
-            json_line(out, &member)?;
-        }
-        return Ok(());
-    }
-    let mut rows = Table::new(out, &["name", "roles", "kind", "user id"], &[NAME_WIDTH, ROLES_WIDTH, KIND_WIDTH]);
-    while let Some(member) = members.try_next().await? {
-        let odata_type = member.odata_type();
-        let kind = odata_type
-            .as_deref()
-            .unwrap_or("-")
-            .trim_start_matches("#microsoft.graph.")
-            .trim_end_matches("ConversationMember");
-        let roles = member.roles().get().map(|it| it.join(", ")).unwrap_or_default();
-        rows.row(&[
-            clip(member_display_name(&member).unwrap_or("-"), NAME_WIDTH),
-            if roles.is_empty() { "-".to_owned() } else { roles },
-            kind.to_owned(),
-            member.user_id().unwrap_or("-").to_owned(),
-        ])?;
-    }
-    rows.finish()?;
-    Ok(())
+    let columns: Columns = (&["name", "roles", "kind", "user id"], &[NAME_WIDTH, ROLES_WIDTH, KIND_WIDTH]);
+    write_items(out, client.chat(&chat_id).members().items(), json, columns, member_row).await
+}
+
+fn member_row(member: &ConversationMember) -> Vec<String> {
+    let odata_type = member.odata_type();
+    let kind = odata_type
+        .as_deref()
+        .unwrap_or("-")
+        .trim_start_matches("#microsoft.graph.")
+        .trim_end_matches("ConversationMember");
+    let roles = member.roles().get().map(|it| it.join(", ")).unwrap_or_default();
+    vec![
+        clip(member_display_name(member).unwrap_or("-"), NAME_WIDTH),
+        if roles.is_empty() { "-".to_owned() } else { roles },
+        kind.to_owned(),
+        member.user_id().unwrap_or("-").to_owned(),
+    ]
 }
 
 /// Fits `owner`, the one role Graph names; a longer list pushes the rest of its row right.

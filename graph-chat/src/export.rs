@@ -4,7 +4,7 @@ use crate::cli::ModelArg;
 use crate::error::CliError;
 use crate::outfile::OutFile;
 use futures::TryStreamExt;
-use graph_client::{GraphClient, Model};
+use graph_client::GraphClient;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -41,10 +41,7 @@ pub async fn export(client: &GraphClient, export: Export) -> Result<Exported, Cl
     let Export { user, out, model, since, until, top } = export;
     let mut request = client.user(&user).all_messages();
     if let Some(model) = model {
-        request = request.model(match model {
-            ModelArg::A => Model::A,
-            ModelArg::B => Model::B,
-        });
+        request = request.model(model.into());
     }
     if let Some(since) = since {
         request = request.modified_after(since);

@@ -14,7 +14,7 @@ use crate::archive::{
 use crate::cli::ModelArg;
 use crate::error::CliError;
 use futures::{StreamExt, TryStreamExt};
-use graph_client::{DeltaLink, GraphClient, ListMessages, MessageOrder, Model, Pages};
+use graph_client::{DeltaLink, GraphClient, ListMessages, MessageOrder, Pages};
 use indicatif::ProgressBar;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::value::RawValue;
@@ -158,10 +158,7 @@ async fn delta_rounds(
     let cursor = store.archive().cursor(&scope)?;
     let mut request = client.user(user).all_messages_delta().top(top.unwrap_or(graph_client::MAX_TOP));
     if let Some(model) = model {
-        request = request.model(match model {
-            ModelArg::A => Model::A,
-            ModelArg::B => Model::B,
-        });
+        request = request.model(model.into());
     }
     let pages = request.raw(cursor.as_ref().map(|it| it.link.as_str()));
     // The pages come through a small channel from a task of their own, so that the next page is
