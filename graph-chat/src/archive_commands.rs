@@ -12,21 +12,13 @@ pub fn run(command: ArchiveCommand, json: bool) -> Result<(), CliError> {
         ArchiveCommand::Export { archive: path, out, all_versions } => {
             let archive = Archive::open_existing(&path)?;
             let mut file = OutFile::create(&out, Some(&path))?;
-            match archive.export(file.writer(), all_versions) {
-                Ok(exported) => {
-                    file.finish()?;
-                    crate::notice(format_args!("exported {exported} messages to {}", out.display()));
-                    Ok(())
-                }
-                Err(error) => {
-                    let error = match error {
-                        ExportError::Archive(error) => error.into(),
-                        ExportError::Write(error) => file.error(error),
-                    };
-                    file.abandon();
-                    Err(error)
-                }
-            }
+            let written = archive.export(file.writer(), all_versions).map_err(|error| match error {
+                ExportError::Archive(error) => error.into(),
+                ExportError::Write(error) => file.error(error),
+            });
+            let exported = file.complete(written)?;
+            crate::notice(format_args!("exported {exported} messages to {}", out.display()));
+            Ok(())
         }
         ArchiveCommand::Stats { archive } => {
             let stats = Archive::open_existing(&archive)?.stats()?;

@@ -54,24 +54,16 @@ pub async fn export(client: &GraphClient, export: Export) -> Result<Exported, Cl
     let progress = progress_bar();
     let result = write_pages(client, request, &mut file, &progress).await;
     progress.finish_and_clear();
-    match result {
-        Ok(done) => {
-            file.finish()?;
-            if std::io::stderr().is_terminal() {
-                crate::notice(format_args!(
-                    "exported {} messages from {} pages to {}",
-                    done.messages,
-                    done.pages,
-                    out.display()
-                ));
-            }
-            Ok(done)
-        }
-        Err(err) => {
-            file.abandon();
-            Err(err)
-        }
+    let done = file.complete(result)?;
+    if std::io::stderr().is_terminal() {
+        crate::notice(format_args!(
+            "exported {} messages from {} pages to {}",
+            done.messages,
+            done.pages,
+            out.display()
+        ));
     }
+    Ok(done)
 }
 
 async fn write_pages(

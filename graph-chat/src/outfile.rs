@@ -81,6 +81,18 @@ impl OutFile {
         })
     }
 
+    /// Finishes the file if `written` is a success, else gives it up; `written`, or the error of
+    /// finishing.
+    pub fn complete<T>(self, written: Result<T, CliError>) -> Result<T, CliError> {
+        match written {
+            Ok(value) => self.finish().map(|()| value),
+            Err(error) => {
+                self.abandon();
+                Err(error)
+            }
+        }
+    }
+
     /// Gives up: the partial file goes, and what was there before stays.
     pub fn abandon(mut self) {
         if let Some((_, partial)) = self.rename.take() {
