@@ -1,13 +1,13 @@
 //! One message of a chat, its hosted contents (inline images) and their bytes, and the chat's
 //! pinned messages.
 
+use crate::answer::ByteStream;
 use crate::client::GraphClient;
 use crate::encode::{Query, Segment};
 use crate::error::Result;
 use crate::ratelimit::Bucket;
 use crate::request::sealed::{Endpoint, List, Single};
 use crate::request::{Options, Request};
-use crate::send::ByteStream;
 use graph_models::{ChatMessage, ChatMessageHostedContent, PinnedChatMessageInfo};
 
 /// The most bytes [`HostedContentBytes`] reads unless told otherwise: 16 MiB.

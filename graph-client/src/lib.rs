@@ -62,6 +62,7 @@
 
 #![deny(missing_docs)]
 
+mod answer;
 mod auth;
 mod body;
 mod chats;
@@ -83,6 +84,7 @@ mod scrub;
 mod send;
 mod subscriptions;
 
+pub use answer::ByteStream;
 pub use auth::{AccessToken, BearerToken, TokenProvider, TokenRequest};
 pub use chats::{ChatQuery, ChatsQuery, GetChat, ListChats};
 pub use client::{GraphClient, GraphClientBuilder};
@@ -103,7 +105,6 @@ pub use ratelimit::{Rate, RateLimits};
 pub use request::{Request, MAX_TOP};
 pub use retry::{RetryPolicy, MAX_RETRIES};
 pub use scope::{ChatScope, MeScope, UserScope};
-pub use send::ByteStream;
 pub use subscriptions::{
     NewSubscription, ResourceEncryption, SubscriptionResource, Subscriptions, LIFETIME_WITHOUT_LIFECYCLE_URL,
     MAX_CHAT_MESSAGE_LIFETIME, MAX_CLIENT_STATE,
