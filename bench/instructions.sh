@@ -4,6 +4,7 @@
 # Two columns: the parse alone (the result is leaked), and the parse with the freeing of its
 # result. The program's start-up and the reading of the file (the `read-only` run) are subtracted.
 # `÷ typed` is the parser's count over graph-models' count: above 1, graph-models needs fewer.
+# `typed-written` also writes the page back; its count less `typed`'s is the cost of writing.
 #
 # Usage: bench/instructions.sh      Needs: valgrind.
 set -euo pipefail
@@ -24,7 +25,7 @@ typed_keep=$(( $(count typed keep) - base ))
 typed_free=$(( $(count typed free) - base ))
 echo "| parser | parse alone (M instructions) | ÷ typed | parse and free (M instructions) | ÷ typed |"
 echo "|---|---|---|---|---|"
-for parser in typed value ignored-any baseline-owned baseline-borrowed; do
+for parser in typed typed-written value ignored-any baseline-owned baseline-borrowed; do
   keep=$(( $(count "$parser" keep) - base ))
   free=$(( $(count "$parser" free) - base ))
   awk -v p="$parser" -v k="$keep" -v f="$free" -v tk="$typed_keep" -v tf="$typed_free" \

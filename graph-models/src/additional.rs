@@ -9,8 +9,9 @@ use std::fmt;
 
 /// Properties a model does not declare (`@odata.type`, `@odata.etag`, properties the service added
 /// after the schema was written, ...), in the order received, each kept as its JSON text byte for
-/// byte and written back unchanged: a number like `123456789012345678901234567890`, `-0` or
-/// `1e400` comes back exactly as it was. Values are typed on demand with [`get_as`](Self::get_as).
+/// byte and written back unchanged where it stood among the declared properties: a number like
+/// `123456789012345678901234567890`, `-0` or `1e400` comes back exactly as it was. Values are
+/// typed on demand with [`get_as`](Self::get_as).
 ///
 /// A list rather than a map: most objects carry none or one or two, so a list allocates less and
 /// keeps the original order. A key that appears twice in the payload is kept twice and written
@@ -27,7 +28,21 @@ use std::fmt;
 /// assert!(extra.get("missing").is_none());
 /// ```
 #[derive(Debug, Clone, Default)]
-pub struct AdditionalProperties(Vec<(Cow<'static, str>, Box<RawValue>)>);
+pub struct AdditionalProperties(Vec<Entry>);
+
+/// One undeclared property: its key, its JSON text, and where it stood among the declared ones.
+#[derive(Debug, Clone)]
+struct Entry {
+    key: Cow<'static, str>,
+    value: Box<RawValue>,
+    /// How many declared properties came before it in the object it was read from, so that a
+    /// model writes it back in the same place; [`SET_IN_CODE`] for one set in code.
+    after: u16,
+}
+
+/// The place of a property set in code rather than read: after the declared properties (or
+/// first, for an annotation such as `@odata.type`).
+pub(crate) const SET_IN_CODE: u16 = u16::MAX;
 
 /// Keys that appear on most objects that have undeclared properties at all; kept as static
 /// strings, they cost no allocation.
@@ -49,7 +64,7 @@ impl AdditionalProperties {
 
     /// The JSON text of `key`'s value, the last one if the payload repeated it.
     pub fn get(&self, key: &str) -> Option<&RawValue> {
-        self.0.iter().rev().find(|(it, _)| it == key).map(|(_, value)| &**value)
+        self.0.iter().rev().find(|it| it.key == key).map(|it| &*it.value)
     }
 
     /// The value of `key` read as `T`: `None` if there is no such key, an error if the value is
@@ -82,12 +97,13 @@ impl AdditionalProperties {
         Ok(())
     }
 
-    /// Sets `key` to an already parsed JSON text.
+    /// Sets `key` to an already parsed JSON text; a new key goes after the declared properties
+    /// when the model is written (an annotation, `@...`, before them).
     pub fn insert_raw(&mut self, key: impl Into<String>, value: Box<RawValue>) {
         let key = key.into();
-        match self.0.iter_mut().rev().find(|(it, _)| *it == key) {
-            Some((_, slot)) => *slot = value,
-            None => self.0.push((stored_key(Cow::Owned(key)), value)),
+        match self.0.iter_mut().rev().find(|it| it.key == key) {
+            Some(entry) => entry.value = value,
+            None => self.0.push(Entry { key: stored_key(Cow::Owned(key)), value, after: SET_IN_CODE }),
         }
     }
 
@@ -95,11 +111,11 @@ impl AdditionalProperties {
     pub fn remove(&mut self, key: &str) -> Option<Box<RawValue>> {
         let mut removed = None;
         let mut kept = Vec::with_capacity(self.0.len());
-        for (it, value) in self.0.drain(..) {
-            if it == key {
-                removed = Some(value);
+        for entry in self.0.drain(..) {
+            if entry.key == key {
+                removed = Some(entry.value);
             } else {
-                kept.push((it, value));
+                kept.push(entry);
             }
         }
         self.0 = kept;
@@ -108,12 +124,18 @@ impl AdditionalProperties {
 
     /// Keeps the entries for which `keep` returns true.
     pub fn retain(&mut self, mut keep: impl FnMut(&str, &RawValue) -> bool) {
-        self.0.retain(|(key, value)| keep(key, value));
+        self.0.retain(|it| keep(&it.key, &it.value));
     }
 
     /// The entries in the order received.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &RawValue)> {
-        self.0.iter().map(|(key, value)| (&**key, &**value))
+        self.0.iter().map(|it| (&*it.key, &*it.value))
+    }
+
+    /// The entries with the number of declared properties each came after ([`SET_IN_CODE`] for
+    /// one set in code).
+    pub(crate) fn placed(&self) -> impl Iterator<Item = (&str, &RawValue, u16)> {
+        self.0.iter().map(|it| (&*it.key, &*it.value, it.after))
     }
 
     /// How many entries there are.
@@ -126,14 +148,15 @@ impl AdditionalProperties {
         self.0.is_empty()
     }
 
-    /// Appends an entry as received, without looking for an earlier one of the same key.
-    pub(crate) fn push(&mut self, key: Cow<'_, str>, value: Box<RawValue>) {
+    /// Appends an entry as received, `after` that many declared properties, without looking for
+    /// an earlier one of the same key.
+    pub(crate) fn push(&mut self, key: Cow<'_, str>, value: Box<RawValue>, after: u16) {
         // Most objects carry one undeclared property (`@odata.type`): room for one, not the four a
         // `Vec` would reserve, keeps a page of them smaller.
         if self.0.capacity() == 0 {
             self.0.reserve_exact(1);
         }
-        self.0.push((stored_key(key), value));
+        self.0.push(Entry { key: stored_key(key), value, after });
     }
 
     /// The entries as a JSON object (a repeated key keeps its last value). The conversion parses
@@ -141,24 +164,25 @@ impl AdditionalProperties {
     pub fn to_json_object(&self) -> serde_json::Map<String, serde_json::Value> {
         self.0
             .iter()
-            .filter_map(|(key, value)| Some((key.clone().into_owned(), serde_json::from_str(value.get()).ok()?)))
+            .filter_map(|it| Some((it.key.clone().into_owned(), serde_json::from_str(it.value.get()).ok()?)))
             .collect()
     }
 }
 
-/// Equal when the same keys hold the same JSON text, in the same order.
+/// Equal when the same keys hold the same JSON text, in the same order (wherever they stood
+/// among the declared properties).
 impl PartialEq for AdditionalProperties {
     fn eq(&self, other: &Self) -> bool {
         self.0.len() == other.0.len()
-            && self.0.iter().zip(&other.0).all(|((a, x), (b, y))| a == b && x.get() == y.get())
+            && self.0.iter().zip(&other.0).all(|(a, b)| a.key == b.key && a.value.get() == b.value.get())
     }
 }
 
 impl Serialize for AdditionalProperties {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (key, value) in &self.0 {
-            map.serialize_entry(&**key, value)?;
+        for entry in &self.0 {
+            map.serialize_entry(&*entry.key, &entry.value)?;
         }
         map.end()
     }
@@ -183,7 +207,7 @@ impl<'de> Visitor<'de> for ObjectVisitor {
         let mut properties = AdditionalProperties::new();
         while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
             let value = map.next_value()?;
-            properties.push(key.into_cow(), value);
+            properties.push(key.into_cow(), value, 0);
         }
         Ok(properties)
     }

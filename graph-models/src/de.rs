@@ -51,14 +51,15 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
-/// Keeps a property the schema does not declare, as received.
+/// Keeps a property the schema does not declare, as received, `after` that many declared ones.
 pub(crate) fn additional<'de, A: MapAccess<'de>>(
     map: &mut A,
     properties: &mut AdditionalProperties,
     key: Key<'de>,
+    after: u16,
 ) -> Result<(), A::Error> {
     let value = map.next_value()?;
-    properties.push(key.into_cow(), value);
+    properties.push(key.into_cow(), value, after);
     Ok(())
 }
 

@@ -34,7 +34,7 @@ pub(crate) trait Write {
     fn property<T: Serialize>(self, key: &str, value: &Property<T>) -> Self;
 }
 
-impl<M: SerializeMap> Write for StructWriter<M> {
+impl<M: SerializeMap> Write for StructWriter<'_, M> {
     fn property<T: Serialize>(self, key: &str, value: &Property<T>) -> Self {
         StructWriter::property(self, key, value)
     }
@@ -52,10 +52,11 @@ pub(crate) trait Read {
     fn other(self, additional: &mut AdditionalProperties) -> Self::Done;
 }
 
-/// An entry of a map being read.
+/// An entry of a map being read, and how many declared properties the object had before it.
 pub(crate) struct Entry<'a, 'de, A> {
     pub(crate) key: Key<'de>,
     pub(crate) map: &'a mut A,
+    pub(crate) declared: &'a mut u16,
 }
 
 impl<'de, A: MapAccess<'de>> Read for Entry<'_, 'de, A> {
@@ -67,22 +68,24 @@ impl<'de, A: MapAccess<'de>> Read for Entry<'_, 'de, A> {
 
     fn value<T: DeserializeOwned>(self, slot: &mut Property<T>) -> Self::Done {
         *slot = self.map.next_value()?;
+        *self.declared = self.declared.saturating_add(1);
         Ok(())
     }
 
     fn other(self, additional: &mut AdditionalProperties) -> Self::Done {
-        crate::de::additional(self.map, additional, self.key)
+        crate::de::additional(self.map, additional, self.key, *self.declared)
     }
 }
 
-/// Writes `value` as a JSON object: annotations first, then declared properties, then the other
-/// undeclared ones; `odata_type` is written first when the value does not carry an `@odata.type`.
+/// Writes `value` as a JSON object: declared properties in the schema's order, undeclared ones
+/// where they stood (see `StructWriter`); `odata_type` is written first when the value does not
+/// carry an `@odata.type`.
 pub(crate) fn serialize<T: Model, S: Serializer>(
     value: &T,
     odata_type: Option<&str>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    value.write(StructWriter::begin(serializer, value.undeclared(), odata_type)).end(value.undeclared())
+    value.write(StructWriter::begin(serializer, value.undeclared(), odata_type)).end()
 }
 
 /// Reads a `T` from a JSON object, field by field as the keys come.
@@ -90,10 +93,14 @@ pub(crate) fn deserialize<'de, T: Model, D: Deserializer<'de>>(deserializer: D) 
     deserializer.deserialize_map(ModelVisitor(PhantomData))
 }
 
-/// Reads the rest of `map` into `value`.
-pub(crate) fn read_rest<'de, T: Model, A: MapAccess<'de>>(value: &mut T, map: &mut A) -> Result<(), A::Error> {
+/// Reads the rest of `map` into `value`, which has read `declared` declared properties so far.
+pub(crate) fn read_rest<'de, T: Model, A: MapAccess<'de>>(
+    value: &mut T,
+    map: &mut A,
+    mut declared: u16,
+) -> Result<(), A::Error> {
     while let Some(key) = map.next_key::<Key<'de>>()? {
-        value.read(Entry { key, map })?;
+        value.read(Entry { key, map, declared: &mut declared })?;
     }
     Ok(())
 }
@@ -109,7 +116,7 @@ impl<'de, T: Model> Visitor<'de> for ModelVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         let mut value = T::default();
-        read_rest(&mut value, &mut map)?;
+        read_rest(&mut value, &mut map, 0)?;
         Ok(value)
     }
 }

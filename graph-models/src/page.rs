@@ -78,7 +78,7 @@ impl<T: Serialize> Serialize for Page<T> {
             .property(NEXT_LINK, &self.next_link)
             .property(DELTA_LINK, &self.delta_link)
             .property(VALUE, &Property::Value(&self.value))
-            .end(&self.additional_properties)
+            .end()
     }
 }
 
@@ -100,6 +100,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
         let mut page = Page::default();
         let mut value = None;
+        let mut declared = 0u16;
         while let Some(key) = map.next_key::<Key<'de>>()? {
             match key.as_str() {
                 CONTEXT => page.context = map.next_value()?,
@@ -107,8 +108,12 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
                 NEXT_LINK => page.next_link = map.next_value()?,
                 DELTA_LINK => page.delta_link = map.next_value()?,
                 VALUE => value = Some(map.next_value()?),
-                _ => crate::de::additional(&mut map, &mut page.additional_properties, key)?,
+                _ => {
+                    crate::de::additional(&mut map, &mut page.additional_properties, key, declared)?;
+                    continue;
+                }
             }
+            declared = declared.saturating_add(1);
         }
         page.value = value.ok_or_else(|| A::Error::missing_field(VALUE))?;
         Ok(page)

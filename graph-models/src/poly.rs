@@ -131,14 +131,16 @@ impl<'de, A: MapAccess<'de>> Object<'de, A> {
     /// The object as a `T`, its entries in the order received.
     fn read<T: Model>(self) -> Result<T, A::Error> {
         let mut value = T::default();
+        let mut declared = 0;
         for (key, raw) in &self.before {
-            value.read(Entry { key: Key::borrowed(key), map: &mut One(Some(raw)) }).map_err(A::Error::custom)?;
+            let entry = Entry { key: Key::borrowed(key), map: &mut One(Some(raw)), declared: &mut declared };
+            value.read(entry).map_err(A::Error::custom)?;
         }
         if let Some(tag) = self.tag {
-            value.undeclared_mut().push(Cow::Borrowed(ODATA_TYPE), tag);
+            value.undeclared_mut().push(Cow::Borrowed(ODATA_TYPE), tag, declared);
         }
         if let Some(mut rest) = self.rest {
-            model::read_rest(&mut value, &mut rest)?;
+            model::read_rest(&mut value, &mut rest, declared)?;
         }
         Ok(value)
     }

@@ -182,12 +182,33 @@ fn pages_keep_every_annotation() {
 }
 
 #[test]
-fn annotations_are_written_first_so_readers_can_stream_subtypes() {
-    let member: ConversationMember =
-        serde_json::from_value(json!({"id": "m", "@odata.type": "#microsoft.graph.skypeUserConversationMember"}))
-            .unwrap();
-    let text = serde_json::to_string(&member).unwrap();
-    assert!(text.starts_with(r##"{"@odata.type":"#microsoft.graph.skypeUserConversationMember""##), "{text}");
+fn an_odata_type_is_written_back_where_it_stood() {
+    // First, as Graph writes it, so that readers can choose the subtype without buffering.
+    for text in [
+        r##"{"@odata.type":"#microsoft.graph.skypeUserConversationMember","id":"m"}"##,
+        r##"{"id":"m","@odata.type":"#microsoft.graph.skypeUserConversationMember"}"##,
+    ] {
+        let member: ConversationMember = decode(text.as_bytes()).unwrap();
+        assert!(matches!(member, ConversationMember::SkypeUserConversationMember(_)), "{text}");
+        assert_eq!(serde_json::to_string(&member).unwrap(), text);
+    }
+}
+
+#[test]
+fn undeclared_properties_are_written_back_where_they_stood() {
+    let text = r#"{"@odata.etag":"W/\"1\"","id":"1","futureProperty":{"deep":[true,null,1.5]},"etag":"1","subject":null,"body":{"contentType":"text","renderHints":"x","content":"hi"}}"#;
+    let message: ChatMessage = decode(text.as_bytes()).unwrap();
+    assert_eq!(serde_json::to_string(&message).unwrap(), text);
+}
+
+#[test]
+fn undeclared_properties_set_in_code_come_after_the_declared_ones_and_annotations_first() {
+    let mut message = ChatMessage::default();
+    message.subject = Property::Null;
+    message.additional_properties.insert("x", 1);
+    message.additional_properties.insert("@odata.etag", "e");
+    message.id = Property::Value("1".to_owned());
+    assert_eq!(serde_json::to_string(&message).unwrap(), r#"{"@odata.etag":"e","id":"1","subject":null,"x":1}"#);
 }
 
 #[test]

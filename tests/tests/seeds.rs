@@ -49,10 +49,10 @@ fn compact(text: &str) -> String {
 }
 
 /// The models write properties in the order Graph writes them (the schema's order, taken from
-/// these examples), so an example written back is the documented text itself, unless it holds
-/// undeclared properties (written after the declared ones) or orders its properties unlike most
-/// examples do (the documentation's examples were captured at different times): the snapshot
-/// names each such example and where its text first differs.
+/// these examples) and undeclared ones where they stood, so an example written back is the
+/// documented text itself, unless it orders its properties unlike most examples do (they were
+/// captured at different times): the snapshot names each such example and where its text first
+/// differs.
 #[test]
 fn examples_written_back_keep_the_order_graph_wrote() {
     let mut report = String::new();

@@ -89,7 +89,10 @@ fn time(page: &[u8], runs: usize) {
 
 /// What `once` can parse with; `read-only` parses nothing, so that its count is the cost of the
 /// rest of the program.
-const PARSERS: &[&str] = &["read-only", "typed", "value", "ignored-any", "baseline-owned", "baseline-borrowed"];
+/// `typed-written` parses into the models and writes the page back (to a buffer, freed with it),
+/// so that its count less `typed`'s is the cost of writing.
+const PARSERS: &[&str] =
+    &["read-only", "typed", "typed-written", "value", "ignored-any", "baseline-owned", "baseline-borrowed"];
 
 /// Parses `page` once with `parser` (the models through `graph_models::decode`, the others with
 /// `serde_json::from_str`), then frees the result or leaks it (to count the parse alone).
@@ -105,6 +108,11 @@ fn once(parser: &str, page: &str, free: bool) -> Result<(), Box<dyn std::error::
     match parser {
         "read-only" => {}
         "typed" => end(graph_models::decode::<Page<ChatMessage>>(page.as_bytes())?, free),
+        "typed-written" => {
+            let parsed = graph_models::decode::<Page<ChatMessage>>(page.as_bytes())?;
+            let written = serde_json::to_vec(&parsed)?;
+            end((parsed, written), free)
+        }
         "value" => end(serde_json::from_str::<Value>(page)?, free),
         "ignored-any" => end(serde_json::from_str::<serde::de::IgnoredAny>(page)?, free),
         "baseline-owned" => end(serde_json::from_str::<baselines::Page<String>>(page)?, free),
