@@ -64,8 +64,8 @@ fn emit_provenance(provenance: &Provenance) -> TokenStream {
 fn emit_evolvable(evolvable: &[EvolvableProperty]) -> TokenStream {
     let entries = evolvable.iter().map(|EvolvableProperty { property, members }| quote!((#property, &[#(#members),*])));
     quote! {
-        /// Each property whose enum has evolvable members, with those members: the values the
-        /// service sends as `unknownFutureValue` unless the request has
+        /// Each property that holds one member of an enum with evolvable members, with those
+        /// members: the values the service sends as `unknownFutureValue` unless the request has
         /// `Prefer: include-unknown-enum-members`.
         pub const EVOLVABLE_PROPERTIES: &[(&str, &[&str])] = &[#(#entries),*];
     }

@@ -10,12 +10,14 @@ pub struct Model {
     pub items: Vec<Item>,
     /// Where the schema came from, recorded in the generated code.
     pub provenance: Provenance,
-    /// The properties whose enum has evolvable members, sorted by property then members.
+    /// The properties that hold one member of an enum with evolvable members, sorted by property
+    /// then members.
     pub evolvable: Vec<EvolvableProperty>,
 }
 
-/// A property (by JSON name) whose enum declares members after `unknownFutureValue`: what a
-/// server downgrades for requests without `Prefer: include-unknown-enum-members`.
+/// A property (by JSON name) that holds one member of an enum that declares members after
+/// `unknownFutureValue`: what a server downgrades for requests without
+/// `Prefer: include-unknown-enum-members`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct EvolvableProperty {
     /// The JSON property name.

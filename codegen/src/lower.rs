@@ -39,8 +39,9 @@ pub fn lower(files: &[SchemaFile]) -> Result<Model, Errors> {
     errors.finish(Model { items, provenance, evolvable })
 }
 
-/// Every property whose enum (or flags enum, or list of either) has evolvable members, once per
-/// property name and member list, sorted.
+/// Every property that holds one member of an enum with evolvable members, once per property
+/// name and member list, sorted. Lists and flags are left out: a server downgrades a property's
+/// text `"property":"member"`, which only a single member has.
 fn evolvable_properties(items: &[Item]) -> Vec<EvolvableProperty> {
     let evolvable_members = |rust: &str| -> Vec<String> {
         let Some(ItemKind::Enum(en)) = items.iter().find(|it| it.name.rust == rust).map(|it| &it.kind) else {
@@ -51,8 +52,7 @@ fn evolvable_properties(items: &[Item]) -> Vec<EvolvableProperty> {
     };
     fn enum_of(ty: &Ty) -> Option<&str> {
         match ty {
-            Ty::Named(rust) | Ty::Flags(rust) => Some(rust),
-            Ty::List(inner) => enum_of(inner),
+            Ty::Named(rust) => Some(rust),
             _ => None,
         }
     }

@@ -152,7 +152,7 @@ impl GraphClient {
 
 impl Subscriptions {
     /// `POST /subscriptions`. Graph first sends a validation request to the notification URL,
-    /// which must answer it (see `notifications::validation_response`) before this returns.
+    /// which must answer it (see `graph_notifications::validation_response`) before this returns.
     pub async fn create(&self, new: &NewSubscription) -> Result<Subscription> {
         let body = new.body(Timestamp::now())?;
         let url = self.url("")?;

@@ -76,7 +76,7 @@ pub async fn hosted_content_value(
 /// multiple of four, with the message under `message` when `$expand=message` asks for it.
 pub async fn list_pinned_messages(
     State(state): State<Arc<AppState>>,
-    ScopedChat { chat: chat_ref, id }: ScopedChat,
+    scoped: ScopedChat,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response> {
@@ -86,6 +86,7 @@ pub async fn list_pinned_messages(
         [only] if only == "message" => true,
         _ => return Err(ODataError::bad_request("Only $expand=message is supported for pinned messages.")),
     };
+    let chat_ref = scoped.find(&state.dataset)?;
     let pinned = match chat_ref {
         ChatRef::Generated(c) if c % 4 == 0 && state.dataset.message_count(chat_ref) > 0 => {
             vec![state.dataset.message(chat_ref, 0)]
@@ -103,11 +104,12 @@ pub async fn list_pinned_messages(
             info
         })
         .collect();
-    Ok(collection(&state, &format!("chats('{id}')/pinnedMessages"), value, None, !includes_evolvable(&headers)))
+    let context = format!("chats('{}')/pinnedMessages", scoped.id);
+    Ok(collection(&state, &context, value, None, !includes_evolvable(&headers)))
 }
 
 fn message_of(dataset: &Dataset, scoped: &ScopedChat, message: &str) -> Result<ChatMessage> {
     dataset
-        .find_message(scoped.chat, message)
+        .find_message(scoped.find(dataset)?, message)
         .ok_or_else(|| ODataError::not_found(format!("Message '{message}' was not found.")))
 }

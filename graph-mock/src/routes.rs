@@ -87,12 +87,21 @@ impl FromRequestParts<Arc<AppState>> for Owner {
     }
 }
 
-/// The chat of a route's `{chat}`, as the [`Owner`] sees it: a chat they are not in is not found.
+/// The `{chat}` of a route and the [`Owner`] who asks for it. The chat is looked up with
+/// [`Self::find`] once the request's options have been checked, so that a bad request on a
+/// missing chat is a 400, as before the lookup.
 pub(crate) struct ScopedChat {
-    /// The chat.
-    pub(crate) chat: ChatRef,
-    /// Its id, as the route named it.
+    /// The chat id, as the route named it.
     pub(crate) id: String,
+    /// Whose view it is.
+    user: usize,
+}
+
+impl ScopedChat {
+    /// The chat, if the owner is in it; a 404 otherwise.
+    pub(crate) fn find(&self, dataset: &Dataset) -> Result<ChatRef> {
+        find_chat(dataset, self.user, &self.id)
+    }
 }
 
 impl FromRequestParts<Arc<AppState>> for ScopedChat {
@@ -106,8 +115,7 @@ impl FromRequestParts<Arc<AppState>> for ScopedChat {
         let Owner(user) = Owner::from_request_parts(parts, state).await?;
         let Path(Params { chat: id }) =
             Path::<Params>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
-        let chat = find_chat(&state.dataset, user, &id).map_err(IntoResponse::into_response)?;
-        Ok(ScopedChat { chat, id })
+        Ok(ScopedChat { id, user })
     }
 }
 
@@ -153,16 +161,17 @@ async fn get_chat(
 ) -> Result<Response> {
     let options = Options::parse(uri.query())?;
     let expand = Expand::parse(&options.expand)?;
+    let chat = scoped.find(&state.dataset)?;
     let entity = Entity {
         context: format!("{}/v1.0/$metadata#chats/$entity", state.origin),
-        value: expand.apply(&state.dataset, scoped.chat),
+        value: expand.apply(&state.dataset, chat),
     };
     Ok(json_response(&entity, !includes_evolvable(&headers)))
 }
 
 async fn list_messages(
     State(state): State<Arc<AppState>>,
-    ScopedChat { chat: chat_ref, .. }: ScopedChat,
+    scoped: ScopedChat,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response> {
@@ -195,6 +204,7 @@ async fn list_messages(
         }
         (None, _) => DateFilter::default(),
     };
+    let chat_ref = scoped.find(&state.dataset)?;
     let count = state.dataset.message_count(chat_ref);
     let start = decode_token(options.skip_token.as_deref(), 1)?[0];
     let mut value = Vec::new();
@@ -237,7 +247,7 @@ async fn list_members(State(state): State<Arc<AppState>>, scoped: ScopedChat, ur
     if options.top.is_some() || options.skip_token.is_some() {
         return Err(ODataError::bad_request("Paging is not supported for chat members."));
     }
-    let members = state.dataset.members(scoped.chat);
+    let members = state.dataset.members(scoped.find(&state.dataset)?);
     Ok(collection(&state, "Collection(conversationMember)", members, None, false))
 }
 

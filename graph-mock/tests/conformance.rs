@@ -119,6 +119,11 @@ async fn invalid_requests_get_odata_errors() {
         ("/chats?$skiptoken=garbage", 400, "BadRequest"),
         ("/chats?$select=topic", 400, "BadRequest"),
         ("/chats/19:unknown@thread.v2", 404, "NotFound"),
+        // The request's options are checked before the chat is looked up.
+        ("/chats/19:unknown@thread.v2/members?$top=5", 400, "BadRequest"),
+        ("/chats/19:unknown@thread.v2?$expand=bogus", 400, "BadRequest"),
+        ("/chats/19:unknown@thread.v2/messages?$top=51", 400, "BadRequest"),
+        ("/chats/19:unknown@thread.v2/pinnedMessages?$expand=members", 400, "BadRequest"),
         ("/users/nobody@contoso.com/chats", 404, "Request_ResourceNotFound"),
         ("/users/adele@contoso.com/chats/getAllMessages?model=C", 400, "BadRequest"),
         ("/teams", 404, "UnknownError"),

@@ -10,8 +10,8 @@ pub const PROVENANCE: crate::Provenance = crate::Provenance {
         "b48709d718de71bf313e0bba27f064d71a0edc43837dea1726c41472e5530aef",
     ),
 };
-/// Each property whose enum has evolvable members, with those members: the values the
-/// service sends as `unknownFutureValue` unless the request has
+/// Each property that holds one member of an enum with evolvable members, with those
+/// members: the values the service sends as `unknownFutureValue` unless the request has
 /// `Prefer: include-unknown-enum-members`.
 pub const EVOLVABLE_PROPERTIES: &[(&str, &[&str])] = &[
     ("messageType", &["systemEventMessage"]),

@@ -44,6 +44,12 @@ struct Entry {
 /// first, for an annotation such as `@odata.type`).
 pub(crate) const SET_IN_CODE: u16 = u16::MAX;
 
+/// The place after one more declared property than `declared`; an object with more than
+/// `SET_IN_CODE - 1` of them (possible only with repeated keys) keeps the rest at the last place.
+pub(crate) fn next_place(declared: u16) -> u16 {
+    declared.saturating_add(1).min(SET_IN_CODE - 1)
+}
+
 /// Keys that appear on most objects that have undeclared properties at all; kept as static
 /// strings, they cost no allocation.
 const WELL_KNOWN_KEYS: &[&str] = &["@odata.type", "@odata.context", "@odata.etag", "@odata.id", "tenantId"];
@@ -207,7 +213,8 @@ impl<'de> Visitor<'de> for ObjectVisitor {
         let mut properties = AdditionalProperties::new();
         while let Some(key) = map.next_key::<crate::de::Key<'de>>()? {
             let value = map.next_value()?;
-            properties.push(key.into_cow(), value, 0);
+            // On its own, a map has no declared neighbours: its entries go where ones set in code do.
+            properties.push(key.into_cow(), value, SET_IN_CODE);
         }
         Ok(properties)
     }

@@ -68,7 +68,7 @@ impl<'de, A: MapAccess<'de>> Read for Entry<'_, 'de, A> {
 
     fn value<T: DeserializeOwned>(self, slot: &mut Property<T>) -> Self::Done {
         *slot = self.map.next_value()?;
-        *self.declared = self.declared.saturating_add(1);
+        *self.declared = crate::additional::next_place(*self.declared);
         Ok(())
     }
 

@@ -113,7 +113,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageVisitor<T> {
                     continue;
                 }
             }
-            declared = declared.saturating_add(1);
+            declared = crate::additional::next_place(declared);
         }
         page.value = value.ok_or_else(|| A::Error::missing_field(VALUE))?;
         Ok(page)

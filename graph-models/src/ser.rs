@@ -40,7 +40,7 @@ impl<'a, M: SerializeMap> StructWriter<'a, M> {
             Property::Null => self.entry(key, &()),
             Property::Value(value) => self.entry(key, value),
         }
-        self.written = self.written.saturating_add(1);
+        self.written = crate::additional::next_place(self.written);
         let written = self.written;
         self.undeclared(|_, after| after == written && after != SET_IN_CODE);
         self

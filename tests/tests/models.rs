@@ -209,6 +209,12 @@ fn undeclared_properties_set_in_code_come_after_the_declared_ones_and_annotation
     message.additional_properties.insert("@odata.etag", "e");
     message.id = Property::Value("1".to_owned());
     assert_eq!(serde_json::to_string(&message).unwrap(), r#"{"@odata.etag":"e","id":"1","subject":null,"x":1}"#);
+    // A map read on its own has no declared neighbours: its entries go where ones set in code do.
+    message.additional_properties = serde_json::from_str(r#"{"tenantId":"t","@odata.etag":"e"}"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&message).unwrap(),
+        r#"{"@odata.etag":"e","id":"1","subject":null,"tenantId":"t"}"#
+    );
 }
 
 #[test]
