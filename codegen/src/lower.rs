@@ -43,26 +43,26 @@ pub fn lower(files: &[SchemaFile]) -> Result<Model, Errors> {
 /// name and member list, sorted. Lists and flags are left out: a server downgrades a property's
 /// text `"property":"member"`, which only a single member has.
 fn evolvable_properties(items: &[Item]) -> Vec<EvolvableProperty> {
-    let evolvable_members = |rust: &str| -> Vec<String> {
-        let Some(ItemKind::Enum(en)) = items.iter().find(|it| it.name.rust == rust).map(|it| &it.kind) else {
-            return Vec::new();
-        };
-        let wires = en.variants.iter().map(|it| it.name.wire.clone());
-        wires.skip_while(|it| it != SENTINEL).skip(1).collect()
-    };
-    fn enum_of(ty: &Ty) -> Option<&str> {
-        match ty {
-            Ty::Named(rust) => Some(rust),
+    let evolvable: BTreeMap<&str, Vec<String>> = items
+        .iter()
+        .filter_map(|item| match &item.kind {
+            ItemKind::Enum(en) => {
+                let wires = en.variants.iter().map(|it| it.name.wire.clone());
+                Some((item.name.rust.as_str(), wires.skip_while(|it| it != SENTINEL).skip(1).collect()))
+            }
             _ => None,
-        }
-    }
+        })
+        .collect();
     let mut found = BTreeSet::new();
     for item in items {
         let ItemKind::Struct(strukt) = &item.kind else { continue };
         for field in &strukt.fields {
-            let members = enum_of(&field.ty).map(evolvable_members).unwrap_or_default();
-            if !members.is_empty() {
-                found.insert(EvolvableProperty { property: field.name.wire.clone(), members });
+            let Ty::Named(rust) = &field.ty else { continue };
+            match evolvable.get(rust.as_str()) {
+                Some(members) if !members.is_empty() => {
+                    found.insert(EvolvableProperty { property: field.name.wire.clone(), members: members.clone() });
+                }
+                _ => {}
             }
         }
     }

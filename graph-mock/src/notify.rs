@@ -232,8 +232,12 @@ fn entity(state: &AppState, subscription: &Subscription) -> Entity<graph_models:
     Entity { context: format!("{}/v1.0/$metadata#subscriptions/$entity", state.origin), value: model(subscription) }
 }
 
+/// `null` for `None`, as Graph writes an unset property of a subscription or notification.
+fn or_null(value: &Option<String>) -> Property<String> {
+    value.clone().map_or(Property::Null, Property::Value)
+}
+
 fn model(subscription: &Subscription) -> graph_models::Subscription {
-    let or_null = |value: &Option<String>| value.clone().map_or(Property::Null, Property::Value);
     let mut model = graph_models::Subscription::default();
     model.id = subscription.id.clone().into();
     model.resource = subscription.resource_text.clone().into();
@@ -341,7 +345,7 @@ fn notification_of(subscription: &Subscription) -> ChangeNotification {
     let mut notification = ChangeNotification::default();
     notification.subscription_id = subscription.id.clone().into();
     notification.subscription_expiration_date_time = DateTimeOffset::from(subscription.expiration).into();
-    notification.client_state = subscription.client_state.clone().map_or(Property::Null, Property::Value);
+    notification.client_state = or_null(&subscription.client_state);
     notification.resource = subscription.resource_text.clone().into();
     notification.tenant_id = crate::generate::TENANT_ID.to_owned().into();
     notification
